@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Matrix event types that Hubs defines.
+
+Every type of ours starts with EVENT_PREFIX so that clients and admins can
+tell them apart; docs/events.md describes each one. Where Element Call
+already defines an event (call membership, reactions, raised hands), Hubs
+uses Element Call's type instead of inventing its own.
+"""
+
+EVENT_PREFIX = "se.hubs"
+
+# State event (state_key "") that marks a room as a meeting and holds its policy.
+MEETING = f"{EVENT_PREFIX}.meeting"
+
+# MatrixRTC call membership as Element Call and matrix-js-sdk send it today.
+CALL_MEMBER = "org.matrix.msc3401.call.member"

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Shared fixtures: real Synapse + SFU processes on SQLite and, in CI, PostgreSQL.
+
+Set HUBS_TEST_POSTGRES to a libpq connection string of a role that may
+create databases (CI uses the local server's Unix socket); every fixture
+that starts a homeserver then runs once per database.
+"""
+
+import os
+from typing import Iterator
+
+import pytest
+
+from tests.harness.homeserver import Homeserver
+
+POSTGRES_DSN = os.environ.get("HUBS_TEST_POSTGRES")
+DATABASES = ["sqlite", "postgres"] if POSTGRES_DSN else ["sqlite"]
+
+
+def start_homeserver(tmp_path_factory: pytest.TempPathFactory, database: str,
+                     **options) -> Homeserver:
+    data_dir = tmp_path_factory.mktemp(f"hs-{database}")
+    dsn = POSTGRES_DSN if database == "postgres" else None
+    return Homeserver(data_dir, postgres_admin_dsn=dsn, **options).start()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def homeserver(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    """One Synapse + SFU per database kind, shared by the whole session.
+
+    Tests that share it must use their own users and rooms. Tests that
+    restart or reconfigure Synapse use `own_homeserver` instead.
+    """
+    server = start_homeserver(tmp_path_factory, request.param)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=DATABASES)
+def own_homeserver(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    """A Synapse + SFU of this test's own, free to restart."""
+    server = start_homeserver(tmp_path_factory, request.param)
+    yield server
+    server.stop()
