@@ -44,3 +44,21 @@ def own_homeserver(request: pytest.FixtureRequest,
     server = start_homeserver(tmp_path_factory, request.param)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_session):
+    """Debian's Chromium with fake media devices; see tests/harness/browser.py."""
+    from tests.harness.browser import launch_chromium
+
+    browser = launch_chromium(playwright_session)
+    yield browser
+    browser.close()
