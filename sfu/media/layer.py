@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""One incoming RTP stream of a published track: a simulcast layer, or the only stream.
+
+The layer keeps what forwarding and repair need: the SSRCs it arrives on,
+a short history of plaintext packets for retransmissions to subscribers,
+the gaps to NACK towards the publisher, keyframe timing, a bitrate
+estimate and the last sender report, used for subscriber lip sync.
+`receive` runs once per packet on the hot path and then fans the packet
+out to every down track currently attached to the layer.
+"""
+
+from typing import TYPE_CHECKING
+
+from sfu.media.reception_stats import ReceptionStats
+from sfu.rtp import h264, vp8
+from sfu.rtp.header import find_audio_level, parse_fixed, payload_offset
+from sfu.rtp.nack import NackTracker
+from sfu.rtp.packet_history import PacketHistory
+
+if TYPE_CHECKING:
+    from sfu.media.down_track import DownTrack
+    from sfu.media.published_track import PublishedTrack
+
+# Packets kept for retransmission: about one second of 720p video.
+HISTORY_PACKETS = 512
+# Publisher keyframe requests for one layer are at most this frequent (C3:
+# coalesce subscribers' PLIs instead of relaying a storm).
+KEYFRAME_REQUEST_INTERVAL_MS = 500
+BITRATE_WINDOW_MS = 1000
+# A layer with no packet for this long counts as stopped by the publisher.
+INACTIVE_AFTER_MS = 1000
+
+
+class Layer:
+    def __init__(self, track: "PublishedTrack", index: int, rid: str | None) -> None:
+        self.track = track
+        self.index = index
+        self.rid = rid
+        self.ssrc: int | None = None
+        self.rtx_ssrc: int | None = None
+        # Down tracks currently forwarding this layer.
+        self.down_tracks: list["DownTrack"] = []
+        # Down tracks waiting for a keyframe of this layer before switching to it.
+        self.pending_switches: list["DownTrack"] = []
+
+        self.history = PacketHistory(HISTORY_PACKETS)
+        self.nack = NackTracker()
+        self.stats = ReceptionStats(track.codec.clock_rate if track.codec else 90000)
+        self.packets = 0
+        self.octets = 0
+        self.last_packet_ms = 0
+        self.last_keyframe_ms = 0
+        self.last_keyframe_request_ms = -KEYFRAME_REQUEST_INTERVAL_MS
+        self.keyframe_requests_sent = 0
+        self.bitrate_bps = 0
+        self._window_start_ms = 0
+        self._window_octets = 0
+        # Last RTCP sender report: (64-bit NTP timestamp, RTP timestamp, arrival ms).
+        self.sender_report: tuple[int, int, int] | None = None
+        self.highest_timestamp = 0
+        self.highest_timestamp_ms = 0
+
+    def __repr__(self) -> str:
+        return f"Layer({self.track.sid}, {self.rid or 'single'}, ssrc={self.ssrc})"
+
+    def is_active(self, now_ms: int) -> bool:
+        """True while packets arrive; browsers stop sending a layer under CPU or bandwidth limits."""
+        return self.packets > 0 and now_ms - self.last_packet_ms < INACTIVE_AFTER_MS
+
+    def receive(self, packet: bytes, now_ms: int) -> None:
+        """Store and forward one plaintext RTP packet of this layer."""
+        marker, payload_type, sequence, timestamp, _ = parse_fixed(packet)
+        track = self.track
+        codec = track.codec
+        if codec is None or payload_type != codec.payload_type:
+            return
+
+        self.nack.on_packet(sequence, now_ms)
+        self.history.put(sequence, packet)
+        self.stats.on_packet(sequence, timestamp, now_ms)
+        self._count(len(packet), now_ms)
+        if timestamp != self.highest_timestamp:
+            self.highest_timestamp = timestamp
+            self.highest_timestamp_ms = now_ms
+
+        offset = payload_offset(packet)
+        keyframe = False
+        if track.is_video:
+            keyframe = _is_keyframe(codec.mime_type, packet, offset)
+            if keyframe:
+                self.last_keyframe_ms = now_ms
+        elif track.audio_level_extension_id:
+            level = find_audio_level(packet, track.audio_level_extension_id)
+            if level is not None:
+                track.owner.room.speakers.on_level(track.owner.sid, level[1], now_ms)
+
+        if track.server_muted:
+            return
+
+        for down_track in self.down_tracks:
+            down_track.forward(packet, sequence, timestamp, offset, keyframe, now_ms)
+        if keyframe and self.pending_switches:
+            waiting, self.pending_switches = self.pending_switches, []
+            for down_track in waiting:
+                down_track.switch_to(self, packet, sequence, timestamp, offset, now_ms)
+
+    def receive_retransmission(self, packet: bytes, now_ms: int) -> None:
+        """Store a packet recovered through RTX, so subscribers' NACKs can be answered.
+
+        It is not forwarded again: subscribers that missed it ask for it
+        with their own NACKs, and the others already have it.
+        """
+        _, _, sequence, _, _ = parse_fixed(packet)
+        self.nack.on_packet(sequence, now_ms)
+        if self.history.get(sequence) is None:
+            self.history.put(sequence, packet)
+
+    def _count(self, size: int, now_ms: int) -> None:
+        self.packets += 1
+        self.octets += size
+        self.last_packet_ms = now_ms
+        self._window_octets += size
+        elapsed = now_ms - self._window_start_ms
+        if elapsed >= BITRATE_WINDOW_MS:
+            self.bitrate_bps = self._window_octets * 8000 // max(elapsed, 1)
+            self._window_start_ms = now_ms
+            self._window_octets = 0
+
+    def wants_keyframe(self, now_ms: int) -> bool:
+        """Return True (and note the time) if a PLI for this layer may go out now."""
+        if now_ms - self.last_keyframe_request_ms < KEYFRAME_REQUEST_INTERVAL_MS:
+            return False
+        self.last_keyframe_request_ms = now_ms
+        self.keyframe_requests_sent += 1
+        return True
+
+    def detach(self, down_track: "DownTrack") -> None:
+        if down_track in self.down_tracks:
+            self.down_tracks.remove(down_track)
+        if down_track in self.pending_switches:
+            self.pending_switches.remove(down_track)
+
+
+def _is_keyframe(mime_type: str, packet: bytes, offset: int) -> bool:
+    payload = memoryview(packet)[offset:]
+    try:
+        if mime_type == "vp8":
+            return vp8.is_keyframe(payload)
+        if mime_type == "h264":
+            return h264.is_keyframe(payload)
+    except ValueError:
+        return False
+    return False
