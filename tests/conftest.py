@@ -62,3 +62,13 @@ def chromium(playwright_session):
     browser = launch_chromium(playwright_session)
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def sfu_server(tmp_path):
+    """A standalone SFU with a fresh API key; see tests/harness/sfu.py."""
+    from tests.harness.sfu import SfuServer
+
+    server = SfuServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -11,6 +11,7 @@ a network namespace whose only interface is `lo`.
 import functools
 import http.server
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -53,11 +54,19 @@ def new_context(browser: Browser, **options: Any) -> BrowserContext:
     return context
 
 
+_TOKEN_IN_URL = re.compile(r"(access_token|join_request|loginToken)=[^&'\" ]+")
+
+
+def redact(text: str) -> str:
+    """Remove access tokens from URLs in browser messages before they reach test output."""
+    return _TOKEN_IN_URL.sub(r"\1=<redacted>", text)
+
+
 def collect_console(page: Page) -> list[str]:
     """Record the page's console output and errors, for failure messages."""
     lines: list[str] = []
-    page.on("console", lambda message: lines.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: lines.append(f"pageerror: {error}"))
+    page.on("console", lambda message: lines.append(redact(f"{message.type}: {message.text}")))
+    page.on("pageerror", lambda error: lines.append(redact(f"pageerror: {error}")))
     return lines
 
 
