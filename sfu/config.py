@@ -13,7 +13,7 @@ Example with every option (config/sfu.example.yaml has the same with comments)::
     webhook: {url: null, api_key: API_KEY}
     room:
       empty_timeout_s: 300
-      departure_timeout_s: 20
+      departure_timeout_s: 10
       max_participants: 0               # 0 means no limit
       last_n: 0                         # 0 forwards every video track
     log_level: INFO
@@ -56,7 +56,7 @@ class RoomConfig:
     empty_timeout_s: int = 300
     # A participant whose signaling and media both went silent is removed
     # after this many seconds.
-    departure_timeout_s: int = 20
+    departure_timeout_s: int = 10
     max_participants: int = 0
     last_n: int = 0
 
@@ -160,7 +160,7 @@ def _parse_rtc(raw: Mapping[str, Any]) -> RtcConfig:
 def _parse_room(raw: Mapping[str, Any]) -> RoomConfig:
     return RoomConfig(
         empty_timeout_s=_count(raw, "room.empty_timeout_s", "empty_timeout_s", 300),
-        departure_timeout_s=_count(raw, "room.departure_timeout_s", "departure_timeout_s", 20),
+        departure_timeout_s=_count(raw, "room.departure_timeout_s", "departure_timeout_s", 10),
         max_participants=_count(raw, "room.max_participants", "max_participants", 0),
         last_n=_count(raw, "room.last_n", "last_n", 0),
     )

@@ -165,7 +165,10 @@ class PublisherIngress:
         except ValueError:
             return None
 
-        layer = track.layer_for_rid(rid) if rid is not None else track.layers[0]
+        layer = track.layer_for_rid(rid)
+        if layer is None and len(track.layers) == 1:
+            # One encoding: a rid, if the client sends one at all, names no layer.
+            layer = track.layers[0]
         if layer is None:
             return None
         if is_rtx:
