@@ -7,8 +7,8 @@ Covers the fixed header and CSRC list (RFC 3550 §5.1), padding (RFC 3550
 
 Every reader accepts ``bytes``, ``bytearray`` or ``memoryview`` and raises
 ``ValueError`` when a length field points past the end of the packet, so a
-malformed packet from the network never leaks ``IndexError`` or
-``struct.error``.
+malformed packet from the network does not leak ``IndexError`` or
+``struct.error`` (tests/unit/rtp/test_fuzz.py checks this on random input).
 """
 
 import struct
@@ -23,7 +23,7 @@ RTP_VERSION = 2
 
 # RFC 8285 §4.2: the one-byte form is marked by the "defined by profile" value 0xBEDE.
 ONE_BYTE_PROFILE = 0xBEDE
-# RFC 8285 §4.3: the two-byte form is 0x100 followed by 4 "appbits"; we write appbits 0.
+# RFC 8285 §4.3: the two-byte form is 0x100 followed by 4 "appbits". This module writes appbits 0.
 TWO_BYTE_PROFILE = 0x1000
 _TWO_BYTE_PROFILE_MASK = 0xFFF0
 
@@ -38,7 +38,6 @@ _U8_U16 = struct.Struct("!BH")
 _BYTE_VALUES = tuple(bytes((value,)) for value in range(256))
 _PADDING = (b"", b"\x00", b"\x00\x00", b"\x00\x00\x00")
 _ONE_BYTE_BLOCK_HEADERS = tuple(struct.pack("!HH", ONE_BYTE_PROFILE, words) for words in range(64))
-_TWO_BYTE_BLOCK_HEADERS = tuple(struct.pack("!HH", TWO_BYTE_PROFILE, words) for words in range(64))
 
 # RFC 8851 §10: rid-id = 1*(ALPHA / DIGIT / "-" / "_").
 _RID_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -54,7 +53,7 @@ def parse_fixed(packet: Buffer) -> tuple[bool, int, int, int, int]:
 
     Returns ``(marker, payload_type, sequence, timestamp, ssrc)``. Raises
     ``ValueError`` if the packet is shorter than 12 bytes or its version is
-    not 2. CSRCs, extensions and padding are not checked here; use
+    not 2. CSRCs, extensions and padding are not checked here, so use
     ``payload_offset`` for that.
     """
     if len(packet) < FIXED_HEADER_SIZE:
@@ -96,14 +95,17 @@ def _header_end(packet: Buffer) -> tuple[int, int]:
 def padding_size(packet: Buffer, payload_start: int) -> int:
     """Return the RTP padding size (0 without the P bit).
 
-    Raises ``ValueError`` unless the padding count is 1 or more and fits
-    between ``payload_start`` and the end of the packet.
+    Raises ``ValueError`` if ``payload_start`` lies outside the packet, or
+    unless the padding count is 1 or more and fits between
+    ``payload_start`` and the end of the packet.
     """
+    length = len(packet)
+    if not FIXED_HEADER_SIZE <= payload_start <= length:
+        raise ValueError(f"RTP payload offset {payload_start} is outside the {length}-byte packet")
     if not packet[0] & 0x20:
         return 0
 
-    length = len(packet)
-    padding = packet[length - 1] if length else 0
+    padding = packet[length - 1]
     if padding == 0 or padding > length - payload_start:
         raise ValueError(
             f"RTP padding of {padding} bytes does not fit the {length - payload_start} bytes after the header"
@@ -375,9 +377,9 @@ def rewrite_packet(
     """Return a copy of ``packet`` with new header fields and a new extension block.
 
     Keeps the marker bit, CSRCs, payload and padding of the original.
-    Replaces the extension block with ``extensions`` (see
-    ``encode_extension_block``); an empty list leaves the copy without an
-    extension block. Raises ``ValueError`` for a malformed packet or a
+    Replaces the extension block with ``extensions``, encoded as
+    ``encode_extension_block`` does. An empty list leaves the copy without
+    an extension block. Raises ``ValueError`` for a malformed packet or a
     header field outside its range (payload type 0-127, sequence 0-65535,
     timestamp and SSRC 0-2^32-1).
     """
@@ -487,5 +489,5 @@ def decode_rid(value: Buffer) -> str:
 
 
 def decode_mid(value: Buffer) -> str:
-    """Decode a MID value (RFC 9143 §15), a token as in RFC 4566 §9."""
+    """Decode a MID header extension value (RFC 9143), a token as in RFC 4566 §9."""
     return _decode_identifier(value, _TOKEN_BYTES, "mid")

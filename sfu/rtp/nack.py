@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Loss detection on one incoming RTP stream, for generic NACK (RFC 4585 §6.2.1).
 
-``NackTracker.on_packet`` sees every sequence number of one SSRC and
-remembers the gaps; ``due`` says which of them to request now. The caller
-packs them with ``sfu.rtp.rtcp.build_nack``.
+``NackTracker.on_packet`` takes every sequence number of one SSRC and
+stores the gaps, and ``due`` returns those to request now. The caller packs
+them with ``sfu.rtp.rtcp.build_nack``.
 """
 
 # Defaults. libwebrtc's NACK module also stops after 10 requests per packet.
@@ -30,8 +30,8 @@ class NackTracker:
 
     Handles 16-bit wraparound and reordering: a late packet removes its gap.
     A forward jump of more than ``max_gap`` sequence numbers resets the
-    tracker instead of queueing thousands of requests; ``on_packet`` then
-    returns True so the caller can ask for a keyframe instead.
+    tracker instead of queueing thousands of requests. ``on_packet`` then
+    returns True, so the caller can request a keyframe instead.
     """
 
     def __init__(
@@ -95,8 +95,8 @@ class NackTracker:
         """Return the sequence numbers (0-65535) to request now, oldest first.
 
         A gap is requested first ``reorder_wait_ms`` after it was seen, then
-        again every round-trip time (``rtt_ms``; 100 ms when unknown, i.e.
-        0 or less) until ``max_retries`` requests were sent or it is older
+        again every round-trip time (``rtt_ms``, or 100 ms when it is 0 or
+        less, i.e. unknown) until ``max_retries`` requests were sent or it is older
         than ``max_age_ms``, when it is dropped.
         """
         if not self._missing:

@@ -5,7 +5,7 @@ from typing import Union
 
 Buffer = Union[bytes, bytearray, memoryview]
 
-# Marks an empty slot; no unwrapped sequence number gets this far below zero.
+# Marks an empty slot, because no unwrapped sequence number gets this far below zero.
 _EMPTY = -(1 << 62)
 
 
@@ -13,7 +13,7 @@ class PacketHistory:
     """Ring buffer of the last ``capacity`` sequence numbers of one stream.
 
     ``put`` stores the packet object itself, not a copy, so pass ``bytes``
-    or a buffer nobody changes afterwards. ``get`` returns None for a
+    or a buffer that is not modified afterwards. ``get`` returns None for a
     sequence number that is absent, was overwritten, or lies more than
     ``capacity`` behind the newest one, so a stale packet from a previous
     16-bit wrap is never returned.

@@ -8,7 +8,7 @@ control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1).
 
 Parsers take one RTCP packet, header included, as yielded by
 ``iter_packets``, and raise ``ValueError`` for anything malformed. Builders
-return ``bytes`` ready for SRTCP protection; ``build_compound`` joins them.
+return ``bytes`` ready for SRTCP protection, and ``build_compound`` joins them.
 """
 
 import struct
@@ -71,7 +71,7 @@ class ReportBlock(NamedTuple):
 
 
 class SenderReport(NamedTuple):
-    """Sender report (RFC 3550 §6.4.1); ``ntp_timestamp`` is the full 64-bit NTP time."""
+    """Sender report (RFC 3550 §6.4.1) with the full 64-bit NTP time in ``ntp_timestamp``."""
 
     ssrc: int
     ntp_timestamp: int
@@ -129,9 +129,9 @@ class TransportFeedback(NamedTuple):
     """Transport-wide feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1).
 
     ``reference_time`` is the raw 24-bit value in units of 64 ms.
-    ``packets`` holds ``(sequence, received, delta_us)`` for every
-    sequence number the feedback covers; ``delta_us`` is None for a packet
-    not received, else the arrival time relative to the previous received
+    ``packets`` contains ``(sequence, received, delta_us)`` for every
+    sequence number the feedback covers. ``delta_us`` is None for a packet
+    not received, else its arrival time relative to the previous received
     packet (the first one relative to the reference time).
     """
 
@@ -217,7 +217,7 @@ def _parse_report_blocks(packet: Buffer, position: int, count: int, end: int, na
 
 
 def parse_sender_report(packet: Buffer) -> SenderReport:
-    """Parse a sender report and its report blocks; profile extensions after them are ignored."""
+    """Parse a sender report and its report blocks, ignoring profile extensions after them."""
     count, end = _open(packet, SR, "sender report")
     if end < HEADER_SIZE + _SENDER_INFO.size:
         raise ValueError(f"RTCP sender report of {end} bytes is shorter than the 28-byte minimum")
@@ -275,7 +275,7 @@ def parse_pli(packet: Buffer) -> Pli:
 
 
 def parse_fir(packet: Buffer) -> Fir:
-    """Parse a full intra request; the media SSRC field is unused (RFC 5104 §4.3.1.2)."""
+    """Parse a full intra request, whose media SSRC field is unused (RFC 5104 §4.3.1.2)."""
     sender_ssrc, _, end = _feedback_ssrcs(packet, PSFB, PSFB_FIR, "FIR")
     if end - 12 < _FIR_ITEM.size:
         raise ValueError("RTCP FIR has no FCI entries")
@@ -401,7 +401,7 @@ def _pack_report_blocks(reports: Sequence[ReportBlock]) -> bytes:
 
     parts = []
     for report in reports:
-        # RFC 3550 §6.4.1 gives the cumulative loss 24 signed bits; larger counts saturate.
+        # RFC 3550 §6.4.1 gives the cumulative loss 24 signed bits, so larger counts saturate.
         packets_lost = min(max(report.packets_lost, _PACKETS_LOST_MIN), _PACKETS_LOST_MAX) & 0xFFFFFF
         if not 0 <= report.fraction_lost <= 255:
             raise ValueError(f"fraction lost {report.fraction_lost} is outside 0-255")
@@ -516,7 +516,7 @@ def build_fir(sender_ssrc: int, entries: Iterable[tuple[int, int]]) -> bytes:
     """Build a full intra request for ``(media_ssrc, sequence_number)`` entries.
 
     The sequence number (0-255) must increase by one for each new request
-    to the same SSRC (RFC 5104 §4.3.1.2); the caller keeps that counter.
+    to the same SSRC (RFC 5104 §4.3.1.2), and the caller keeps that counter.
     """
     items = [_checked(_FIR_ITEM.pack, ssrc, sequence_number) for ssrc, sequence_number in entries]
     if not items:
@@ -554,8 +554,8 @@ def build_remb(sender_ssrc: int, bitrate: int, ssrcs: Sequence[int]) -> bytes:
 def build_compound(packets: Iterable[bytes]) -> bytes:
     """Join RTCP packets into one compound packet (RFC 3550 §6.1).
 
-    RFC 3550 wants an SR or RR first and an SDES CNAME in each compound;
-    with reduced-size RTCP (RFC 5506) single feedback packets are fine too.
+    RFC 3550 expects an SR or RR first and an SDES CNAME in each compound.
+    With reduced-size RTCP (RFC 5506) single feedback packets are valid too.
     """
     return b"".join(packets)
 

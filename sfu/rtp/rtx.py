@@ -3,7 +3,7 @@
 
 An RTX packet carries the original sequence number (OSN) in the first two
 payload bytes, followed by the original payload. It has its own SSRC,
-payload type and sequence space; timestamp, marker, CSRCs and header
+payload type and sequence space. Timestamp, marker, CSRCs and header
 extensions are those of the original packet.
 """
 
@@ -22,12 +22,12 @@ def unwrap_rtx(packet: Buffer, payload_offset: int) -> tuple[int, memoryview]:
 
     ``payload_offset`` is the value of ``header.payload_offset(packet)``.
     The payload view excludes the OSN and any padding. Raises
-    ``ValueError`` when fewer than 2 payload bytes remain; padding-only
+    ``ValueError`` when fewer than 2 payload bytes remain. Padding-only
     packets, which senders use to probe bandwidth, are such packets, so
-    check ``header.payload_bounds`` first if they are expected.
+    check ``header.payload_bounds`` first where they are expected.
     """
     end = len(packet) - padding_size(packet, payload_offset)
-    if payload_offset < FIXED_HEADER_SIZE or end - payload_offset < 2:
+    if end - payload_offset < 2:
         raise ValueError(
             f"RTX packet has {end - payload_offset} payload bytes at offset {payload_offset}, too few for the OSN"
         )

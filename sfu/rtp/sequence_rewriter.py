@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Sequence number and timestamp rewriting for one outgoing RTP stream.
 
-A subscriber sees one stream per track while the SFU changes what feeds it:
+A subscriber receives one stream per track while the SFU changes what feeds it:
 another simulcast layer, or another speaker under last-N. The receiver must
 see sequence numbers that continue without gaps and timestamps that never
 go backwards (RFC 3550 §5.1), or it reports loss, NACKs packets that never
 existed, or stalls its jitter buffer.
 """
 
-# Reordered packets are mapped correctly back to this many drop boundaries;
-# older ones are treated as from before the switch.
+# Reordered packets are mapped correctly back to this many drop boundaries.
+# Older ones are treated as from before the switch.
 MAX_DROP_SEGMENTS = 256
 
 
@@ -133,10 +133,10 @@ class SequenceRewriter:
     def drop(self, seq: int) -> bool:
         """Leave packet ``seq`` of the current source out without a gap in the output.
 
-        Later packets shift down by one, so the receiver never sees the
+        Later packets shift down by one, so the receiver never gets the
         number and never NACKs it. Returns False when that is impossible
         because a newer packet was already forwarded and the number is
-        already reserved; the receiver will then see a gap.
+        already reserved, so the receiver will see a gap.
         """
         if self.source_ssrc is None:
             return True

@@ -12,14 +12,14 @@ Levels are turned into loudness 0-127 (127 minus the -dBov value, so 0 is
 silence), and anything within one sub-band (10) of the speaker's own noise
 floor counts as silence. Three time scales are scored:
 
-* immediate: the newest level as one of 13 sub-bands;
-* medium: how many of the newest 5 levels exceed sub-band 7;
+* immediate: the newest level as one of 13 sub-bands,
+* medium: how many of the newest 5 levels exceed sub-band 7,
 * long: how many of the 10 blocks of 5 levels have all 5 above sub-band 7.
 
 Each count v out of n becomes a score
 ``log C(n, v) + n log 0.5 - log lambda + lambda v`` (at least 1e-10), with
 lambda 0.78, 24 and 47. A challenger replaces the dominant speaker when its
-score ratios on the three scales exceed e^3, e^2 and e^0; among several
+score ratios on the three scales exceed e^3, e^2 and e^0. Among several
 challengers the one with the largest medium ratio wins.
 """
 
@@ -74,7 +74,7 @@ class _Speaker:
     def __init__(self) -> None:
         self.levels = [0] * _HISTORY  # loudness ring buffer
         self.newest = 0  # index of the newest level
-        self.min_level = 0  # noise floor; 0 while unknown
+        self.min_level = 0  # noise floor, 0 while unknown
         self.next_min_level = 0
         self.next_min_count = 0
         self.last_level_ms: int | None = None
@@ -173,12 +173,12 @@ class DominantSpeakerDetector:
         return self._dominant
 
     def add_speaker(self, speaker_id: str) -> None:
-        """Start tracking ``speaker_id``; adding a known id does nothing."""
+        """Start tracking ``speaker_id``. Adding a known id does nothing."""
         if speaker_id not in self._speakers:
             self._speakers[speaker_id] = _Speaker()
 
     def remove_speaker(self, speaker_id: str) -> None:
-        """Stop tracking ``speaker_id``; if it was dominant, the next ``decide`` picks anew."""
+        """Stop tracking ``speaker_id``. If it was dominant, the next ``decide`` picks anew."""
         self._speakers.pop(speaker_id, None)
         if speaker_id == self._dominant:
             self._dominant = None
@@ -252,7 +252,7 @@ class DominantSpeakerDetector:
         """Return up to ``count`` speaker ids heard within 150 ms, loudest first.
 
         Loudness is the exponentially smoothed level above each speaker's
-        noise floor; silent speakers are left out.
+        noise floor, and silent speakers are left out.
         """
         recent = [
             (speaker.energy, speaker_id)

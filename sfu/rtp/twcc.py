@@ -3,10 +3,10 @@
 
 Records the arrival time of every packet that carries the transport-wide
 sequence number extension and turns them into RTCP transport feedback
-packets as specified by draft-holmer-rmcat-transport-wide-cc-extensions-01
-§3.1: a base sequence number, a reference time in units of 64 ms, packet
-status chunks (run-length or 1-bit/2-bit status vectors) and receive deltas
-in units of 250 µs (1 byte when 0-63.75 ms, else 2 signed bytes).
+packets (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1). Such a
+packet has a base sequence number, a reference time in units of 64 ms,
+packet status chunks (run-length or 1-bit/2-bit status vectors) and receive
+deltas in units of 250 µs (1 byte when 0-63.75 ms, else 2 signed bytes).
 """
 
 import struct
@@ -27,7 +27,7 @@ _MAX_RUN_LENGTH = 0x1FFF
 _HISTORY_US = 500_000
 # Hard bound on remembered packets when feedback is not being requested.
 _MAX_HISTORY_PACKETS = 1 << 15
-# Longest sequence range one call to build_feedback reports.
+# Maximum sequence range one call to build_feedback reports.
 _MAX_REPORTED_RANGE = 1 << 15
 
 _FIXED_PART = struct.Struct("!BBHIIHHI")
@@ -45,7 +45,7 @@ class _ChunkEncoder:
 
     def __init__(self) -> None:
         self.chunks: list[int] = []
-        self._symbols: list[int] = []  # the first 14 pending symbols; a long run keeps only these
+        self._symbols: list[int] = []  # the first 14 pending symbols, all a long run needs
         self._count = 0
         self._all_same = True
         self._has_large = False
@@ -92,7 +92,7 @@ class _ChunkEncoder:
         elif self._count == 14 and not self._has_large:
             self._emit_one_bit_vector()
         else:
-            # A 2-bit vector takes the first 7 symbols; the rest (at most 6) stay pending.
+            # A 2-bit vector takes the first 7 symbols, and the rest (at most 6) stay pending.
             vector = 0xC000
             for index, symbol in enumerate(symbols[:7]):
                 vector |= symbol << (12 - 2 * index)
@@ -204,9 +204,9 @@ class TransportCcRecorder:
 
         Sequence numbers never received are reported as not received. Returns
         an empty list when nothing new arrived. Each packet stays within the
-        configured size (1200 bytes by default); the range is split into more
-        packets when needed, and also where a receive delta would not fit 16
-        bits (8.2 s).
+        configured size (1200 bytes by default), so the range is split into
+        more packets when needed. It is also split where a receive delta
+        would not fit 16 bits (8.2 s).
         """
         if self._highest is None or self._next_start is None or self._next_start > self._highest:
             return []

@@ -5,7 +5,7 @@ Descriptor layout (RFC 7741 §4.2), each row one byte:
 
     |X|R|N|S|R| PID |   required
     |I|L|T|K| RSV   |   if X
-    |M| PictureID   |   if I; a second PictureID byte follows if M (15 bits)
+    |M| PictureID   |   if I, with a second PictureID byte if M (15 bits)
     |   TL0PICIDX   |   if L
     |TID|Y| KEYIDX  |   if T or K
 
@@ -22,7 +22,7 @@ _KEYFRAME_START_CODE = b"\x9d\x01\x2a"
 
 
 class Vp8Descriptor(NamedTuple):
-    """Fields of one VP8 payload descriptor; absent optional fields are None."""
+    """Fields of one VP8 payload descriptor, with None for absent optional fields."""
 
     descriptor_size: int
     start_of_partition: bool

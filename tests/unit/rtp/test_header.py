@@ -94,7 +94,7 @@ def test_find_extension_two_byte() -> None:
     assert header.find_extension(data, RID_ID) is None
 
 
-def test_find_extension_two_byte_zero_length_and_high_id() -> None:
+def test_two_byte_empty_and_high_id() -> None:
     block = bytes([200, 0, 0, 0, 100, 2, 0xAB, 0xCD])  # id 200 empty, padding, id 100 with 2 bytes
     data = raw_packet(first=0x90, tail=struct.pack("!HH", 0x1000, len(block) // 4) + block + b"payload")
 
@@ -112,7 +112,7 @@ def test_find_extension_absent_without_x_bit() -> None:
     assert header.iter_extensions(data) == []
 
 
-def test_find_extension_skips_padding_and_stops_at_id_15() -> None:
+def test_one_byte_padding_and_stop_id() -> None:
     # padding byte, id 1 (1 byte), id 15 (stop), then an id 2 element that must not be seen
     block = bytes([0x00, 0x10, 0x41, 0xF0, 0x20, 0x42, 0x00, 0x00])
     data = raw_packet(first=0x90, tail=struct.pack("!HH", 0xBEDE, 2) + block)

@@ -37,7 +37,7 @@ def test_wraparound() -> None:
 def test_stale_slot_not_returned_after_gap() -> None:
     history = PacketHistory(100)
     history.put(0, b"old")
-    history.put(150, b"new")  # 1..149 lost; slot of 0 was never overwritten
+    history.put(150, b"new")  # 1..149 lost, so the slot of 0 was never overwritten
 
     assert history.get(0) is None
     assert history.get(150) == b"new"

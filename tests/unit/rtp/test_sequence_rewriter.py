@@ -51,7 +51,7 @@ def test_switch_timestamp_moves_forward_at_least_one_tick() -> None:
     rewriter.switch_source(0xA, 0, 0, now_ms=0, clock_rate=VIDEO_CLOCK)
     forward(rewriter, 0, 0, 30)  # timestamps claim 0.97 s of media
 
-    rewriter.switch_source(0xB, 9, 9, now_ms=10, clock_rate=VIDEO_CLOCK)  # wall clock says 10 ms
+    rewriter.switch_source(0xB, 9, 9, now_ms=10, clock_rate=VIDEO_CLOCK)  # the wall clock gives 10 ms
 
     assert rewriter.rewrite(9, 9) == (30, 29 * 3000 + 1)
 
@@ -233,7 +233,7 @@ schedule_strategy = st.lists(
 
 
 def run_schedule(sources_spec: list, schedule: list, resend: st.DataObject | None = None) -> list:
-    """Feed a switch schedule through a rewriter; return ``(source, seq, out_seq, out_ts, now_ms)``."""
+    """Feed a switch schedule through a rewriter and return ``(source, seq, out_seq, out_ts, now_ms)`` rows."""
     sources = [Source(index, seq, ts, step) for index, (seq, ts, step) in enumerate(sources_spec)]
     rewriter = SequenceRewriter()
     forwarded: list = []
@@ -267,7 +267,7 @@ def run_schedule(sources_spec: list, schedule: list, resend: st.DataObject | Non
     return forwarded
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(sources_spec=sources_strategy, schedule=schedule_strategy)
 def test_output_is_continuous_across_random_switches(sources_spec: list, schedule: list) -> None:
     forwarded = run_schedule(sources_spec, schedule)
@@ -278,7 +278,7 @@ def test_output_is_continuous_across_random_switches(sources_spec: list, schedul
         assert 0 < ts_advance < 1 << 31
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(sources_spec=sources_strategy, schedule=schedule_strategy, data=st.data())
 def test_reordered_packets_map_like_in_order_ones(sources_spec: list, schedule: list, data: st.DataObject) -> None:
     in_order = run_schedule(sources_spec, schedule)
@@ -297,7 +297,7 @@ real_time_schedule = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(sources_spec=real_time_sources, schedule=real_time_schedule)
 def test_output_timestamps_follow_wall_clock(sources_spec: list, schedule: list) -> None:
     # Sources send a 90 kHz packet every 20 ms (1800 ticks), so their timestamps run

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Dominant speaker detection on synthetic RFC 6464 level traces (one level per 20 ms packet).
 
-Levels are in -dBov: 127 is silence. A room's background noise sits around
-90 dBov; speech around 28-40 dBov with a short dip to the noise floor
+Levels are in -dBov, where 127 is silence. Background noise is around
+90 dBov. Speech is around 28-40 dBov with a short dip to the noise floor
 once per second, roughly like a person breathing between phrases.
 """
 
@@ -35,7 +35,7 @@ def talks_between(start: int, end: int) -> Callable[[int], int]:
 
 
 def simulate(detector: DominantSpeakerDetector, traces: dict, until_ms: int, start_ms: int = 0) -> dict[int, str]:
-    """Feed every speaker's trace and decide every packet interval; return the dominant speaker per time."""
+    """Feed every speaker's trace, decide every packet interval and return the dominant speaker per time."""
     dominant = {}
     for t in range(start_ms, until_ms, PACKET_MS):
         for speaker_id, trace in traces.items():
@@ -63,7 +63,7 @@ def test_clear_speaker_wins_within_a_second() -> None:
 
     dominant = simulate(detector, traces, 6000)
 
-    assert dominant[1980] == "alice"  # nominated first, nobody spoke yet
+    assert dominant[1980] == "alice"  # nominated first while no one spoke yet
     switched_at = first_time(dominant, "bob")
     assert switched_at is not None
     assert 2000 <= switched_at <= 3000
@@ -113,7 +113,7 @@ def test_speaker_change_takes_effect() -> None:
 
 
 def test_interrupting_speaker_does_not_win_while_dominant_talks() -> None:
-    # Bob talks over Alice for 3 s; Alice keeps talking, so the long-term
+    # Bob talks over Alice for 3 s. Alice keeps talking, so the long-term
     # activity never favours Bob enough (the long-window ratio must exceed 1).
     detector = room("alice", "bob")
     traces = {"alice": talks_between(1000, 20_000), "bob": talks_between(4000, 7000)}
@@ -180,17 +180,25 @@ def test_late_level_is_ignored() -> None:
     assert detector.loudest(1200, 2) == ["bob"]
 
 
+def dave_trace(t: int) -> int | None:
+    if t < 1000:
+        return NOISE
+    if t < 1500:
+        return 30
+    return None
+
+
 def test_loudest_orders_by_smoothed_level_and_expires() -> None:
     detector = room("alice", "bob", "carol", "dave")
     traces = {
         "alice": lambda t: 50 if t >= 1000 else NOISE,
         "bob": lambda t: 20 if t >= 1000 else NOISE,
         "carol": noise,
-        "dave": lambda t: 30 if 1000 <= t < 1500 else (NOISE if t < 1000 else None),
+        "dave": dave_trace,
     }
     simulate(detector, traces, 1600)
 
-    # Carol is at her own noise floor; Dave's last level (1480 ms) is 160 ms old at 1640 ms.
+    # Carol is at her own noise floor, and Dave's last level (1480 ms) is 160 ms old at 1640 ms.
     assert detector.loudest(1640, 4) == ["bob", "alice"]
     assert detector.loudest(1580, 4) == ["bob", "dave", "alice"]
     assert detector.loudest(1580, 1) == ["bob"]

@@ -2,10 +2,10 @@
 """Transport-wide feedback: hand-computed packets, parser round trips and edge cases.
 
 Hand-computed vectors follow draft-holmer-rmcat-transport-wide-cc-extensions-01
-§3.1: the reference time is the first received packet's arrival floored to
-64 ms, each receive delta is the arrival rounded to 250 µs ticks from that
-reference minus the previous received packet's ticks; 0-255 ticks take one
-byte (symbol 01), other values two signed bytes (symbol 10).
+§3.1. The reference time is the first received packet's arrival floored to
+64 ms. Each receive delta is the arrival rounded to 250 µs ticks from that
+reference, minus the previous received packet's ticks. Deltas of 0-255 ticks
+take one byte (symbol 01), other values two signed bytes (symbol 10).
 """
 
 import pytest
@@ -203,7 +203,7 @@ def within_rounding(reported: dict[int, int], recorded: dict[int, int]) -> bool:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(
     start=st.integers(0, 0xFFFF),
     steps=st.lists(st.tuples(st.booleans(), st.integers(-20_000, 120_000)), min_size=1, max_size=400),
@@ -232,7 +232,7 @@ def test_round_trip_reports_every_packet(start: int, steps: list) -> None:
     assert within_rounding(reconstruct(packets), recorded)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(
     start=st.integers(0, 0xFFFF),
     runs=st.lists(
