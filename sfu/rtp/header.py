@@ -34,6 +34,8 @@ _ONE_BYTE_STOP_ID = 15
 
 _U16 = struct.Struct("!H")
 _U8_U16 = struct.Struct("!BH")
+# Profile, length in words, element header, 16-bit value, one padding byte.
+_TRANSPORT_SEQUENCE_BLOCK = struct.Struct("!HHBHx")
 
 _BYTE_VALUES = tuple(bytes((value,)) for value in range(256))
 _PADDING = (b"", b"\x00", b"\x00\x00", b"\x00\x00\x00")
@@ -366,6 +368,17 @@ def _encode_extension_block_general(extensions: Sequence[tuple[int, bytes]]) -> 
     return b"".join(parts)
 
 
+def packet_layout(packet: Buffer) -> tuple[int, int]:
+    """Validate a packet like ``payload_offset`` and return ``(csrc_end, payload_start)``.
+
+    The result feeds ``rewrite_with_layout``, so a packet forwarded to many
+    subscribers is validated once.
+    """
+    csrc_end, payload_start = _header_end(packet)
+    padding_size(packet, payload_start)
+    return csrc_end, payload_start
+
+
 def rewrite_packet(
     packet: Buffer,
     payload_type: int,
@@ -385,17 +398,34 @@ def rewrite_packet(
     """
     csrc_end, payload_start = _header_end(packet)
     padding_size(packet, payload_start)
+    block = encode_extension_block(extensions) if extensions else b""
+    return rewrite_with_layout(packet, csrc_end, payload_start, payload_type, sequence, timestamp, ssrc, block)
+
+
+def rewrite_with_layout(
+    packet: Buffer,
+    csrc_end: int,
+    payload_start: int,
+    payload_type: int,
+    sequence: int,
+    timestamp: int,
+    ssrc: int,
+    extension_block: bytes,
+) -> bytearray:
+    """Return a rewritten copy like ``rewrite_packet``, for the per-subscriber loop.
+
+    ``csrc_end`` and ``payload_start`` come from ``packet_layout(packet)``,
+    and ``extension_block`` from ``encode_extension_block`` or
+    ``encode_transport_sequence_block`` (``b""`` for none). The packet is
+    not validated again. Raises ``ValueError`` for a header field outside
+    its range.
+    """
     if not 0 <= payload_type <= 0x7F:
         raise ValueError(f"RTP payload type {payload_type} is outside 0-127")
 
-    first = packet[0]
-    second = (packet[1] & 0x80) | payload_type
-    block = encode_extension_block(extensions) if extensions else b""
+    first = packet[0] | 0x10 if extension_block else packet[0] & 0xEF
     try:
-        if block:
-            fixed = FIXED_HEADER.pack((first & 0xEF) | 0x10, second, sequence, timestamp, ssrc)
-        else:
-            fixed = FIXED_HEADER.pack(first & 0xEF, second, sequence, timestamp, ssrc)
+        fixed = FIXED_HEADER.pack(first, (packet[1] & 0x80) | payload_type, sequence, timestamp, ssrc)
     except struct.error as error:
         raise ValueError(f"RTP header field out of range: {error}") from None
 
@@ -406,7 +436,7 @@ def rewrite_packet(
     out += fixed
     if csrc_end > FIXED_HEADER_SIZE:
         out += packet[FIXED_HEADER_SIZE:csrc_end]
-    out += block
+    out += extension_block
     head_size = len(out)
     out += packet
     del out[head_size:head_size + payload_start]
@@ -442,6 +472,18 @@ def encode_transport_sequence(sequence: int) -> bytes:
     draft-holmer-rmcat-transport-wide-cc-extensions-01 §2.
     """
     return _U16.pack(sequence & 0xFFFF)
+
+
+def encode_transport_sequence_block(extension_id: int, sequence: int) -> bytes:
+    """Encode a complete one-byte-form block carrying only a transport-wide sequence number.
+
+    Meant for ``rewrite_with_layout`` when transport-cc is the only
+    extension a subscriber gets. ``sequence`` is taken modulo 2^16, and
+    ``extension_id`` must be 1-14.
+    """
+    if not 0 < extension_id <= _ONE_BYTE_MAX_ID:
+        raise ValueError(f"RTP one-byte header extension id {extension_id} is outside 1-14")
+    return _TRANSPORT_SEQUENCE_BLOCK.pack(ONE_BYTE_PROFILE, 1, (extension_id << 4) | 1, sequence & 0xFFFF)
 
 
 def decode_transport_sequence(value: Buffer) -> int:

@@ -170,7 +170,11 @@ class TransportCcRecorder:
         self._arrivals: dict[int, int] = {}  # unwrapped sequence -> arrival time in µs
         self._highest: int | None = None
         self._next_start: int | None = None
-        self._forgotten_below = -(1 << 62)
+        # Every remembered sequence number is at or above this one, and every one below
+        # it is forgotten. Forgetting goes up from here in sequence order, because
+        # deleting a dict's oldest entries and then looking for the next oldest is
+        # slow in CPython (it skips the deleted slots each time).
+        self._lowest = 0
         self._feedback_count = 0
 
     def record(self, transport_sequence: int, arrival_time_us: int) -> None:
@@ -183,12 +187,13 @@ class TransportCcRecorder:
             sequence = transport_sequence
             self._highest = sequence
             self._next_start = sequence
+            self._lowest = sequence
         else:
             sequence = highest + ((transport_sequence - highest + 0x8000) & 0xFFFF) - 0x8000
             if sequence > highest:
                 self._highest = sequence
             elif sequence < self._next_start:  # type: ignore[operator]
-                if sequence < self._forgotten_below:
+                if sequence < self._lowest:
                     return
                 self._next_start = sequence
 
@@ -197,7 +202,7 @@ class TransportCcRecorder:
             return
         arrivals[sequence] = arrival_time_us
         if len(arrivals) > _MAX_HISTORY_PACKETS:
-            self._forget(next(iter(arrivals)))
+            self._forget_lowest()
 
     def build_feedback(self, sender_ssrc: int, media_ssrc: int) -> list[bytes]:
         """Return feedback packets for every sequence number since the previous call.
@@ -212,7 +217,7 @@ class TransportCcRecorder:
             return []
 
         end = self._highest
-        start = max(self._next_start, end - _MAX_REPORTED_RANGE + 1)
+        start = max(self._next_start, self._lowest, end - _MAX_REPORTED_RANGE + 1)
         packets = []
         sequence = start
         while sequence <= end:
@@ -260,8 +265,8 @@ class TransportCcRecorder:
                     symbol = LARGE_DELTA
                     delta_size = 2
                 else:
-                    # Only a later packet can get here: the first received delta is
-                    # below 64 ms because the reference time is floored to 64 ms.
+                    # Only a later packet gets here, because the first received delta is
+                    # at most 64 ms after the reference time (the arrival floored to 64 ms).
                     break
 
             if packet.status_count and packet.size_with(delta_size) > limit:
@@ -283,13 +288,18 @@ class TransportCcRecorder:
         """Drop reported packets that arrived more than 500 ms before ``newest_arrival_us``."""
         arrivals = self._arrivals
         cutoff = newest_arrival_us - _HISTORY_US
-        while arrivals:
-            oldest = next(iter(arrivals))
-            if oldest >= self._next_start or arrivals[oldest] >= cutoff:  # type: ignore[operator]
-                return
-            self._forget(oldest)
+        while self._lowest < self._next_start:  # type: ignore[operator]
+            arrival = arrivals.get(self._lowest)
+            if arrival is not None:
+                if arrival >= cutoff:
+                    return
+                del arrivals[self._lowest]
+            self._lowest += 1
 
-    def _forget(self, sequence: int) -> None:
-        del self._arrivals[sequence]
-        if sequence >= self._forgotten_below:
-            self._forgotten_below = sequence + 1
+    def _forget_lowest(self) -> None:
+        """Drop the packet with the lowest sequence number."""
+        arrivals = self._arrivals
+        while self._lowest not in arrivals:
+            self._lowest += 1
+        del arrivals[self._lowest]
+        self._lowest += 1

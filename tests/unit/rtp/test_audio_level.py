@@ -43,7 +43,7 @@ def test_quiet_window_drops_to_zero() -> None:
     assert not meter.is_active(t)
 
 
-def test_little_speech_in_window_counts_as_silence() -> None:
+def test_sparse_speech_counts_as_silence() -> None:
     meter = AudioLevelMeter(min_active_share=0.4)
     t = feed(meter, 20, 0, 100)  # 25 % of the window
     t = feed(meter, 100, t, 300)

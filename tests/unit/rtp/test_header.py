@@ -233,7 +233,7 @@ def test_rewrite_packet_replaces_header_and_extensions(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", REWRITE_SOURCES)
-def test_rewrite_packet_without_extensions_clears_x_bit(name: str) -> None:
+def test_rewrite_without_extensions_clears_x(name: str) -> None:
     data = VALID_PACKETS[name]
     original = RtpPacket.parse(data, extensions_map())
 
@@ -244,7 +244,7 @@ def test_rewrite_packet_without_extensions_clears_x_bit(name: str) -> None:
     assert RtpPacket.parse(bytes(out)).payload == original.payload
 
 
-def test_rewrite_packet_chooses_two_byte_form_when_needed() -> None:
+def test_rewrite_chooses_two_byte_form() -> None:
     data = VALID_PACKETS["plain"]
     long_value = b"x" * 17
 
@@ -273,7 +273,7 @@ def test_rewrite_packet_rejects_invalid_extension(extensions: list) -> None:
 
 @pytest.mark.parametrize("fields", [(128, 1, 2, 3), (-1, 1, 2, 3), (96, 65536, 2, 3), (96, 1, 1 << 32, 3),
                                     (96, 1, 2, -1)])
-def test_rewrite_packet_rejects_field_out_of_range(fields: tuple) -> None:
+def test_rewrite_rejects_field_range(fields: tuple) -> None:
     with pytest.raises(ValueError, match="out of range|outside"):
         header.rewrite_packet(VALID_PACKETS["plain"], *fields, [])
 
@@ -332,3 +332,29 @@ def test_decode_mid(value: bytes, valid: bool) -> None:
     else:
         with pytest.raises(ValueError, match="mid"):
             header.decode_mid(value)
+
+
+@pytest.mark.parametrize("name", REWRITE_SOURCES)
+def test_rewrite_with_layout_matches_rewrite_packet(name: str) -> None:
+    data = VALID_PACKETS[name]
+    extensions = [(TRANSPORT_SEQUENCE_ID, header.encode_transport_sequence(0x1234))]
+
+    csrc_end, payload_start = header.packet_layout(data)
+    out = header.rewrite_with_layout(data, csrc_end, payload_start, 100, 1, 2, 3,
+                                     header.encode_transport_sequence_block(TRANSPORT_SEQUENCE_ID, 0x11234))
+
+    assert out == header.rewrite_packet(data, 100, 1, 2, 3, extensions)
+    assert header.rewrite_with_layout(data, csrc_end, payload_start, 100, 1, 2, 3, b"") == \
+        header.rewrite_packet(data, 100, 1, 2, 3, [])
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_packet_layout_rejects_malformed(name: str) -> None:
+    with pytest.raises(ValueError):
+        header.packet_layout(MALFORMED[name])
+
+
+@pytest.mark.parametrize("extension_id", [0, 15])
+def test_transport_sequence_block_rejects_id(extension_id: int) -> None:
+    with pytest.raises(ValueError, match="1-14"):
+        header.encode_transport_sequence_block(extension_id, 1)

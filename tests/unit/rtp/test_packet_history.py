@@ -43,7 +43,7 @@ def test_stale_slot_not_returned_after_gap() -> None:
     assert history.get(150) == b"new"
 
 
-def test_stale_slot_not_returned_after_full_wrap() -> None:
+def test_stale_slot_after_full_wrap() -> None:
     history = PacketHistory(16)
     history.put(5, b"first lap")
     for step in range(1, 5):

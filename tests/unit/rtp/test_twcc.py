@@ -19,7 +19,7 @@ SENDER = 0x01020304
 MEDIA = 0x05060708
 
 
-def test_two_bit_vector_with_loss_and_negative_delta() -> None:
+def test_two_bit_vector_negative_delta() -> None:
     # 100 at 1.000000 s: reference 15 (960 ms), delta 40 ms = 160 ticks = 0xa0 (small)
     # 101 lost                                       -> symbol 00
     # 102 at 1.000500 s: ticks 162, delta 2 = 0x02   (small)
@@ -36,7 +36,7 @@ def test_two_bit_vector_with_loss_and_negative_delta() -> None:
     assert packet.hex() == "8fcd0006" "01020304" "05060708" "0064" "0005" "00000f00" "d1a0" "a002018effd8"
 
 
-def test_run_length_chunk_across_wraparound_with_padding() -> None:
+def test_run_length_chunk_across_wrap() -> None:
     # 20 packets from 65530 to 13, 1 ms apart, starting at exactly 64 ms:
     # reference 1, first delta 0, then 4 ticks each. All symbols 01, so one
     # run-length chunk 0 01 0000000010100 = 0x2014. 20 + 2 + 20 = 42 bytes,
@@ -121,7 +121,7 @@ def test_duplicate_keeps_first_arrival() -> None:
     assert rtcp.parse_transport_feedback(packet).packets == [(1, True, 0)]
 
 
-def test_late_packet_is_reported_again_as_received() -> None:
+def test_late_packet_reported_again() -> None:
     recorder = TransportCcRecorder()
     recorder.record(10, 1_000_000)
     recorder.record(12, 1_010_000)
@@ -152,7 +152,7 @@ def test_huge_gap_between_arrivals_splits_feedback() -> None:
 
 
 @pytest.mark.parametrize("limit", [64, 200, 1200])
-def test_large_feedback_is_split_under_size_limit(limit: int) -> None:
+def test_large_feedback_split_by_size(limit: int) -> None:
     recorder = TransportCcRecorder(max_packet_size=limit)
     arrivals = {}
     for sequence in range(3000):
@@ -260,3 +260,30 @@ def test_round_trip_of_long_runs(start: int, runs: list) -> None:
     assert covered[-1] == (start + offset - 1) & 0xFFFF
     assert len(covered) == len(set(covered))
     assert within_rounding(reconstruct(packets), recorded)
+
+
+def test_history_bounded_without_feedback() -> None:
+    recorder = TransportCcRecorder()
+    for sequence in range(40_000):
+        recorder.record(sequence & 0xFFFF, sequence * 1000)
+
+    assert len(recorder._arrivals) == 1 << 15
+    packets = [rtcp.parse_transport_feedback(packet) for packet in recorder.build_feedback(SENDER, MEDIA)]
+    covered = [sequence for feedback in packets for sequence, _, _ in feedback.packets]
+    assert covered[0] == 40_000 - (1 << 15)
+    assert covered[-1] == 39_999
+    assert all(received for feedback in packets for _, received, _ in feedback.packets)
+
+
+def test_packet_later_than_history_is_ignored() -> None:
+    recorder = TransportCcRecorder()
+    recorder.record(10, 0)
+    recorder.record(12, 1000)
+    recorder.build_feedback(SENDER, MEDIA)
+    for sequence in range(13, 40):
+        recorder.record(sequence, sequence * 25_000)  # up to 975 ms
+        recorder.build_feedback(SENDER, MEDIA)
+
+    recorder.record(11, 980_000)  # 11 was forgotten with the packets older than 500 ms
+
+    assert recorder.build_feedback(SENDER, MEDIA) == []
