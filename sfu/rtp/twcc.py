@@ -4,9 +4,9 @@
 Records the arrival time of every packet that carries the transport-wide
 sequence number extension and turns them into RTCP transport feedback
 packets (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1). Such a
-packet has a base sequence number, a reference time in units of 64 ms,
-packet status chunks (run-length or 1-bit/2-bit status vectors) and receive
-deltas in units of 250 µs (1 byte when 0-63.75 ms, else 2 signed bytes).
+packet has a base sequence number, a reference time in units of 64 ms and
+packet status chunks (run-length or 1-bit/2-bit status vectors). Receive
+deltas follow in units of 250 µs, 1 byte when 0-63.75 ms, else 2 signed bytes.
 """
 
 import struct
@@ -56,7 +56,11 @@ class _ChunkEncoder:
         return len(self.chunks) + (1 if self._count else 0)
 
     def add(self, symbol: int) -> None:
-        if self._count and not self._fits(symbol):
+        count = self._count
+        if count >= 14 and self._all_same and symbol == self._symbols[0] and count < _MAX_RUN_LENGTH:
+            self._count = count + 1  # the usual case, a run of received packets that goes on
+            return
+        if count and not self._fits(symbol):
             self._emit_pending()
         self._append(symbol)
 
@@ -269,8 +273,10 @@ class TransportCcRecorder:
                     # at most 64 ms after the reference time (the arrival floored to 64 ms).
                     break
 
-            if packet.status_count and packet.size_with(delta_size) > limit:
-                break
+            # A cheap upper bound (one more chunk, the pending one and padding) before the exact size.
+            if packet.status_count and _FIXED_SIZE + 2 * (len(encoder.chunks) + 2) + len(deltas) + delta_size + 3 > limit:
+                if packet.size_with(delta_size) > limit:
+                    break
 
             encoder.add(symbol)
             packet.status_count += 1
