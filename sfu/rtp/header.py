@@ -27,7 +27,8 @@ ONE_BYTE_PROFILE = 0xBEDE
 TWO_BYTE_PROFILE = 0x1000
 _TWO_BYTE_PROFILE_MASK = 0xFFF0
 
-# One-byte form limits (RFC 8285 §4.2): ids 1-14, values of 1-16 bytes. Id 15 stops parsing.
+# One-byte form limits (RFC 8285 §4.2): ids 1-14, values of 1-16 bytes. Id 15 stops parsing,
+# and so does id 0 with a non-zero length nibble, as in libwebrtc (a zero byte is padding).
 _ONE_BYTE_MAX_ID = 14
 _ONE_BYTE_MAX_SIZE = 16
 _ONE_BYTE_STOP_ID = 15
@@ -173,7 +174,7 @@ def _extension_element(packet: Buffer, extension_id: int) -> int:
                 position += 1
                 continue
             element_id = element_header >> 4
-            if element_id == _ONE_BYTE_STOP_ID:
+            if element_id == _ONE_BYTE_STOP_ID or element_id == 0:
                 return -1
             size = (element_header & 0x0F) + 1
             position += 1
@@ -269,7 +270,7 @@ def iter_extensions(packet: Buffer) -> list[tuple[int, memoryview]]:
             if element_header == 0:
                 position += 1
                 continue
-            if element_header >> 4 == _ONE_BYTE_STOP_ID:
+            if element_header >> 4 in (_ONE_BYTE_STOP_ID, 0):
                 break
             size = (element_header & 0x0F) + 1
             position += 1

@@ -51,6 +51,10 @@ _MIN_LEVEL_WINDOW = 15 * 1000 // 20
 
 _LOUDEST_EXPIRY_MS = 150
 
+# A decide() call up to this much before the interval ends still decides, so a
+# timer with the same period never skips a decision because of its jitter.
+_MAX_DECISION_EARLY_MS = 20
+
 
 def _score(active: int, total: int, rate: float) -> float:
     value = (
@@ -210,12 +214,16 @@ class DominantSpeakerDetector:
     def decide(self, now_ms: int) -> str | None:
         """Return the dominant speaker id, re-deciding if an interval has passed.
 
+        A call up to 20 ms (at most a tenth of the interval) early counts as
+        on time, for callers driven by a timer of the same period.
+
         With no speakers it is None and with one it is that one. With no
         dominant speaker yet, the first added speaker is nominated and the
         others compete with it, as in the reference implementations.
         """
         last = self._last_decision_ms
-        if last is not None and now_ms - last < self.decision_interval_ms:
+        early_allowance = min(_MAX_DECISION_EARLY_MS, self.decision_interval_ms // 10)
+        if last is not None and now_ms - last < self.decision_interval_ms - early_allowance:
             return self._dominant
         self._last_decision_ms = now_ms
 

@@ -122,6 +122,15 @@ def test_one_byte_padding_and_stop_id() -> None:
     assert [(i, bytes(v)) for i, v in header.iter_extensions(data)] == [(1, b"A")]
 
 
+def test_one_byte_id_zero_with_length_stops() -> None:
+    block = bytes([0x10, 0x41, 0x05, 0x20, 0x42, 0x00, 0x00, 0x00])  # id 1, then id 0 with length 6
+    data = raw_packet(first=0x90, tail=struct.pack("!HH", 0xBEDE, 2) + block)
+
+    assert bytes(header.find_extension(data, 1)) == b"A"
+    assert header.find_extension(data, 2) is None
+    assert [(i, bytes(v)) for i, v in header.iter_extensions(data)] == [(1, b"A")]
+
+
 def test_find_extension_ignores_unknown_profile() -> None:
     data = raw_packet(first=0x90, tail=struct.pack("!HH", 0x1234, 1) + b"\x10\x41\x00\x00")
 

@@ -134,8 +134,9 @@ def test_decision_only_once_per_interval() -> None:
         detector.on_level("alice", noise(t), t)
         detector.on_level("bob", speech(t + 100), t)
     # Bob would win now, but the previous decision was less than 300 ms ago.
-    assert detector.decide(1280) == "alice"
-    assert detector.decide(1300) == "bob"
+    assert detector.decide(1270) == "alice"
+    # A timer call that comes up to 20 ms early still decides.
+    assert detector.decide(1285) == "bob"
 
 
 def test_single_and_no_speaker() -> None:
