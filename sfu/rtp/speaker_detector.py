@@ -152,7 +152,7 @@ class _Speaker:
 
 
 class DominantSpeakerDetector:
-    """Dominant speaker of one room, decided at most once per decision interval.
+    """Dominant speaker of one room, decided about once per decision interval.
 
     ``on_level`` is O(1) and meant for every audio packet that carries the
     audio level extension. ``decide`` costs O(speakers) per interval.
