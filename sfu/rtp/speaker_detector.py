@@ -104,7 +104,10 @@ class _Speaker:
         self.silence_mark_ms += periods * _LEVEL_IDLE_TIMEOUT_MS
 
     def update_min_level(self, loudness: int) -> None:
-        """Track the noise floor: follow it down at once, raise it slowly (geometric mean) after 15 s."""
+        """Track the noise floor, following it down at once and raising it slowly (geometric mean) after 15 s."""
+        # NOTE: digital silence (level 127) never sets the floor, so a source that alternates
+        # silence with one constant level, such as a test beep, never counts as active.
+        # Jitsi and mediasoup behave the same, so tests need speech-like audio.
         if loudness == 0:
             return
         if self.min_level == 0 or loudness < self.min_level:
