@@ -142,6 +142,19 @@ class DownTrack:
             target.pending_switches.append(self)
         self.request_keyframe(target)
 
+    def retry_pending_switch(self) -> None:
+        """Ask again for the target layer's keyframe if the switch is still waiting.
+
+        A PLI can be lost, or ignored by an encoder that just sent a
+        keyframe, so a waiting switch repeats its request (the layer still
+        limits PLIs to one per 500 ms).
+        """
+        if not self.is_video or self.closed:
+            return
+        target = self.track.layers[min(self.target_index, len(self.track.layers) - 1)]
+        if target is not self.layer and self in target.pending_switches:
+            self.request_keyframe(target)
+
     def request_keyframe(self, layer: "Layer | None" = None) -> None:
         layer = layer or (self.track.layers[self.target_index] if self.is_video else None)
         if layer is None:
@@ -260,6 +273,8 @@ class DownTrack:
     # Settings ----------------------------------------------------------------------
 
     def apply_settings(self, settings: rtc_pb.UpdateTrackSettings) -> None:
+        logger.debug("%s: settings disabled=%s quality=%s size=%dx%d", self.label, settings.disabled,
+                     settings.quality, settings.width, settings.height)
         was_disabled = self.disabled
         self.disabled = settings.disabled
         if self.is_video:

@@ -204,6 +204,7 @@ class PublisherIngress:
         now_ms = int(time.monotonic() * 1000)
         if layer.ssrc is None or not layer.wants_keyframe(now_ms):
             return
+        logger.debug("%s: PLI for %s", self.participant.label, layer)
         self.transport.send_rtcp(rtcp.build_pli(self.sender_ssrc, layer.ssrc))
 
     def _on_connected(self) -> None:

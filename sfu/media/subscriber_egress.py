@@ -7,10 +7,8 @@ history; REMB gives this subscriber's bandwidth estimate. Outgoing: sender
 reports for every active down track once a second, so the browser can
 synchronise audio and video of a participant.
 
-Allocation: every half second the estimate is shared between the
-subscriber's video down tracks, screen shares first, then the dominant
-speaker, then the rest. Each gets the highest layer that fits, and at
-least its lowest layer. Without any estimate yet, nothing is limited.
+Every half second LayerAllocator shares the estimate between the
+subscriber's video down tracks.
 """
 
 import asyncio
@@ -18,8 +16,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from livekit.protocol import models as pb
-
+from sfu.media.layer_allocator import LayerAllocator
 from sfu.room.ids import random_ssrc
 from sfu.rtp import rtcp
 
@@ -31,8 +28,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TICK_S = 0.5
-# Headroom kept below the estimate, since a layer's bitrate varies with motion.
-ESTIMATE_USE_RATIO = 0.9
 
 
 class SubscriberEgress:
@@ -42,6 +37,7 @@ class SubscriberEgress:
         session.transport.on_rtcp = self.on_rtcp
         self.sender_ssrc = random_ssrc()
         self.estimate_bps: int | None = None
+        self.allocator = LayerAllocator()
         self.keyframe_requests = 0
         self.nacks_received = 0
         self._task: asyncio.Task[None] | None = None
@@ -78,6 +74,7 @@ class SubscriberEgress:
                 self._on_keyframe_request(ssrc)
         elif packet_type == rtcp.PSFB and fmt == rtcp.PSFB_APPLICATION and rtcp.is_remb(body):
             self.estimate_bps = rtcp.parse_remb(body).bitrate
+            self.allocator.on_estimate(self.estimate_bps, int(time.monotonic() * 1000))
         elif packet_type == rtcp.RTPFB and fmt == rtcp.RTPFB_NACK:
             nack = rtcp.parse_nack(body)
             down_track = self._down_track_for(nack.media_ssrc)
@@ -99,6 +96,8 @@ class SubscriberEgress:
             try:
                 self._send_sender_reports()
                 self.allocate()
+                for down_track in list(self.session.down_tracks.values()):
+                    down_track.retry_pending_switch()
             except Exception:
                 logger.exception("%s: subscriber RTCP tick failed", self.participant.label)
 
@@ -119,31 +118,9 @@ class SubscriberEgress:
             transport.send_rtcp(report)
 
     def allocate(self) -> None:
-        """Give each video down track the best layer the estimate allows."""
-        video = [d for d in self.session.down_tracks.values()
-                 if d.is_video and len(d.track.layers) > 1]
-        if not video:
-            return
-        now_ms = int(time.monotonic() * 1000)
-        if self.estimate_bps is None:
-            for down_track in video:
-                down_track.set_bandwidth_limit(len(down_track.track.layers) - 1, now_ms)
-            return
-
-        dominant = self.participant.room.speakers.dominant
-        video.sort(key=lambda d: (d.track.source != pb.TrackSource.SCREEN_SHARE,
-                                  d.track.owner.sid != dominant))
-        budget = self.estimate_bps * ESTIMATE_USE_RATIO
-        for down_track in video:
-            layers = down_track.track.layers
-            chosen = 0
-            for index in range(len(layers) - 1, -1, -1):
-                cost = layers[index].bitrate_bps
-                if cost <= budget or index == 0:
-                    chosen = index
-                    break
-            budget -= layers[chosen].bitrate_bps
-            down_track.set_bandwidth_limit(chosen, now_ms)
+        self.allocator.allocate(list(self.session.down_tracks.values()),
+                                self.participant.room.speakers.dominant,
+                                int(time.monotonic() * 1000))
 
     def stop(self) -> None:
         if self._task is not None:

@@ -124,6 +124,13 @@ class PublisherSession:
                 sctp_port=answer.sctp_port, max_message_size=answer.max_message_size,
             ), dtls_role="client")
 
+        # livekit-client unpublishes by removing the sender and renegotiating:
+        # the track's m-section stops sending, and no message says so.
+        sending = {media.mid for media in answer.accepted}
+        for track in list(self.participant.tracks.values()):
+            if track.mid not in sending:
+                await self.unpublish(track, reason="the client stopped sending it")
+
         if newly_bound:
             await self.participant.room.publish_tracks(self.participant, newly_bound)
 

@@ -19,6 +19,8 @@ interface TestState {
   publishScreen: () => Promise<void>;
   stopScreen: () => Promise<void>;
   setMicrophone: (enabled: boolean) => Promise<void>;
+  setQuality: (identity: string, quality: "low" | "medium" | "high") => void;
+  videoElements: (identity: string) => number;
   leave: () => Promise<void>;
 }
 
@@ -47,9 +49,13 @@ export async function runCall(LK: LivekitModule): Promise<void> {
   }
 
   const room = new LK.Room(options);
+  // livekit-client may detach a track itself before TrackUnsubscribed fires,
+  // so the page keeps its own map of elements.
+  const elements = new Map<string, HTMLMediaElement>();
   room.on(LK.RoomEvent.TrackSubscribed, (track, publication, participant) => {
     events.push(`subscribed ${participant.identity} ${publication.source}`);
     const element = track.attach();
+    elements.set(publication.trackSid, element);
     element.dataset.participant = participant.identity;
     element.dataset.source = publication.source;
     if (track.kind === "video") {
@@ -61,7 +67,9 @@ export async function runCall(LK: LivekitModule): Promise<void> {
   });
   room.on(LK.RoomEvent.TrackUnsubscribed, (track, publication, participant) => {
     events.push(`unsubscribed ${participant.identity} ${publication.source}`);
-    track.detach().forEach((element) => element.remove());
+    track.detach();
+    elements.get(publication.trackSid)?.remove();
+    elements.delete(publication.trackSid);
   });
   room.on(LK.RoomEvent.ParticipantConnected, (p) => events.push(`joined ${p.identity}`));
   room.on(LK.RoomEvent.ParticipantDisconnected, (p) => events.push(`left ${p.identity}`));
@@ -91,6 +99,15 @@ export async function runCall(LK: LivekitModule): Promise<void> {
     publishScreen: async () => { await room.localParticipant.setScreenShareEnabled(true); },
     stopScreen: async () => { await room.localParticipant.setScreenShareEnabled(false); },
     setMicrophone: async (enabled: boolean) => { await room.localParticipant.setMicrophoneEnabled(enabled); },
+    setQuality: (identity: string, quality: "low" | "medium" | "high") => {
+      const level = { low: LK.VideoQuality.LOW, medium: LK.VideoQuality.MEDIUM, high: LK.VideoQuality.HIGH }[quality];
+      room.remoteParticipants.forEach((participant) => {
+        if (participant.identity !== identity) return;
+        participant.videoTrackPublications.forEach((publication) => publication.setVideoQuality(level));
+      });
+    },
+    videoElements: (identity: string) =>
+      document.querySelectorAll(`video[data-participant="${CSS.escape(identity)}"]`).length,
     leave: async () => { await room.disconnect(); },
   };
 
