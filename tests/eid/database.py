@@ -28,6 +28,25 @@ def query(homeserver: Homeserver, sql: str, params: tuple[Any, ...] = ()) -> lis
         connection.close()
 
 
+def execute(homeserver: Homeserver, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Run one data-changing statement with `?` placeholders and commit it."""
+    if homeserver.deployment.postgres_dsn:
+        connection = psycopg2.connect(homeserver.deployment.postgres_dsn)
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(sql.replace("?", "%s"), params)
+        finally:
+            connection.close()
+        return
+
+    connection = sqlite3.connect(homeserver.deployment.synapse_dir / "homeserver.db", timeout=30)
+    try:
+        with connection:
+            connection.execute(sql, params)
+    finally:
+        connection.close()
+
+
 def table_names(homeserver: Homeserver) -> list[str]:
     if homeserver.deployment.postgres_dsn:
         rows = query(homeserver, "SELECT table_name FROM information_schema.tables "

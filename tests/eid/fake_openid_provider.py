@@ -68,6 +68,8 @@ class FakeOpenIdProvider:
     # Names of the checks the token endpoint failed, in order (for assertions).
     token_errors: list[str] = field(default_factory=list)
     authorize_requests: list[dict[str, str]] = field(default_factory=list)
+    # Every access and ID token handed out, so tests can prove none was stored.
+    issued_tokens: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.port = free_port()
@@ -158,8 +160,10 @@ class FakeOpenIdProvider:
 
         access_token = secrets.token_urlsafe(24)
         self.access_tokens[access_token] = issued
+        id_token = self._id_token(issued)
+        self.issued_tokens += [access_token, id_token]
         return 200, {"access_token": access_token, "token_type": "Bearer", "expires_in": 60,
-                     "id_token": self._id_token(issued)}
+                     "id_token": id_token}
 
     def userinfo(self, authorization: str | None) -> tuple[int, dict]:
         token = (authorization or "").removeprefix("Bearer ")
