@@ -51,7 +51,7 @@ class AdmissionGate:
         self._guest_checks: list[GuestCheck] = []
 
     def add_guest_check(self, check: GuestCheck) -> None:
-        """Register a function that tells whether a local user is a guest (external)."""
+        """Register a function that returns True for local guest users, who count as external."""
         self._guest_checks.append(check)
 
     # Policy -------------------------------------------------------------

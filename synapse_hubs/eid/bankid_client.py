@@ -81,7 +81,7 @@ class BankIdClient:
             error_code = answer.get("errorCode") if isinstance(answer, dict) else None
             # BankID's `details` describe our request, never the user; still,
             # log only the code.
-            logger.warning("BankID /%s answered HTTP %d %s", endpoint, status, error_code)
+            logger.warning("BankID /%s failed: HTTP %d %s", endpoint, status, error_code)
             raise BankIdApiError(error_code, status)
         if not isinstance(answer, dict):
             raise BankIdApiError("malformedResponse", status)

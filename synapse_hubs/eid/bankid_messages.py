@@ -2,7 +2,7 @@
 """BankID hint codes mapped to the recommended user messages (RFA), in sv and en.
 
 BankID's relying party guidelines number the messages the user should see
-(RFA1 to RFA23) and say which to show for each status and hint code. The
+(RFA1 to RFA23) and state which to show for each status and hint code. The
 wording below is our own; the meaning of each message follows the
 guidelines.
 """

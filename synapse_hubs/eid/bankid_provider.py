@@ -34,7 +34,7 @@ BANKID_LOA = "loa3"
 
 @dataclass(frozen=True)
 class PollResult:
-    """What the QR page shows next; `identity` is set once the order completed."""
+    """Outcome of one poll of the QR page, with `identity` set once the order completed."""
 
     status: str
     message: str | None = None

@@ -57,8 +57,8 @@ def read_identity_numbers(profile: ClaimProfile, claims: Claims
     personal = _first(claims, profile.personal_number_claims)
     coordination = _first(claims, profile.coordination_number_claims)
     if personal and coordination:
-        # OIDC Sweden releases one or the other, never both; both means the
-        # answer is malformed and we cannot tell which identifies the person.
+        # OIDC Sweden releases one or the other, never both. Both means the
+        # response is malformed, because we cannot tell which identifies the person.
         raise IdentityError("both_numbers",
                             "provider sent both a personal and a coordination number")
     raw = personal or coordination
@@ -143,7 +143,7 @@ def _oidc_sweden_params(method: str, minimum: str) -> dict[str, str]:
 def _oidc_sweden_method(claims: Claims, requested: str) -> tuple[str, str]:
     # An OIDC Sweden OP is configured per method (one issuer per method, or
     # a proxy whose authnProvider the admin chose), so the method is the one
-    # requested; the level comes from the signed acr.
+    # requested. The level comes from the signed acr.
     return requested, _loa_from_acr(_ELEGNAMNDEN_ACR)(claims)
 
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Short-lived step-up state: start tickets, browser sessions, pending attempts.
 
-The step-up runs in a browser that holds no Matrix access token. It is
+The step-up runs in a browser that has no Matrix access token. It is
 carried over in three single-use steps, each stored in the database so
 that any Synapse worker can serve the next request:
 

@@ -3,8 +3,8 @@
 
 Both have the form YYYYMMDD-NNNC. In a coordination number (samordningsnummer)
 60 is added to the day of month. C is a Luhn check digit computed over the
-ten digits YYMMDDNNN. Providers send the 12 digits without separator; this
-module accepts the 10- and 12-digit forms with or without '-' or '+' and
+ten digits YYMMDDNNN. Providers send the 12 digits without separator. This
+module also accepts the 10-digit form and a '-' or '+' separator, and it
 returns the 12-digit form.
 
 The number itself must never be stored or logged: the errors raised here

@@ -5,7 +5,7 @@ Authorization code flow with PKCE S256, a single-use state bound to the
 browser session, a nonce, `prompt=login` and the profile's method and
 acr parameters. The code is exchanged with `private_key_jwt` (a fresh
 assertion per request) or a client secret. The ID token and a signed
-UserInfo answer are verified as described in id_token.py, and the UserInfo
+UserInfo response are verified as described in id_token.py, and the UserInfo
 `sub` must equal the ID token's. Tokens live only in this request.
 """
 
@@ -146,7 +146,7 @@ class OidcRelyingParty:
             raise StepUpFailed("token_request_failed") from error
         if status != 200 or not isinstance(body, dict):
             error_code = body.get("error") if isinstance(body, dict) else None
-            logger.info("Token request to %s refused: HTTP %d %s",
+            logger.info("Token request to e-ID provider %s failed: HTTP %d %s",
                         self.config.id, status, error_code)
             raise StepUpFailed(f"token_refused:{str(error_code)[:40]}")
         return body

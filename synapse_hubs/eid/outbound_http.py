@@ -33,7 +33,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class ProviderHttpError(Exception):
-    """A provider could not be reached or answered with something unusable."""
+    """A provider could not be reached or returned an unusable response."""
 
     def __init__(self, message: str, status: int | None = None, body: Any = None) -> None:
         super().__init__(message)
@@ -101,7 +101,7 @@ class OutboundHttp:
             raise ProviderHttpError(f"{method} {url} failed: {error!r}") from error
 
         if len(content) > MAX_BODY_BYTES:
-            raise ProviderHttpError(f"{method} {url} answered with more than 1 MiB")
+            raise ProviderHttpError(f"{method} {url} returned a response larger than 1 MiB")
         content_type = (response.headers.getRawHeaders(b"content-type") or [b""])[0]
         return response.code, content, content_type.decode("latin-1").split(";")[0].strip()
 
@@ -110,4 +110,4 @@ def parse_json(content: bytes, url: str) -> Any:
     try:
         return json.loads(content)
     except ValueError as error:
-        raise ProviderHttpError(f"{url} did not answer with JSON") from error
+        raise ProviderHttpError(f"{url} returned a response that is not JSON") from error

@@ -124,7 +124,7 @@ def repost_page(language: str, action: str, fields: dict[str, str]) -> str:
 
 
 def bankid_page(language: str) -> str:
-    """The QR page; the order handle comes in the URL fragment and goes out in POST bodies."""
+    """Render the QR page, which reads the order handle from the URL fragment and polls with it."""
     texts = TEXTS[language]
     body = f"""
 <h1>{escape(texts['bankid_title'])}</h1>

@@ -90,7 +90,7 @@ class SamlServiceProvider:
             requested_authn_context=RequestedAuthnContext(authn_context_class_ref=contexts,
                                                           comparison="exact"),
         )
-        # The request id is kept where OIDC keeps its nonce: the response must answer it.
+        # The request id is stored in the nonce column, because the response must match it.
         await self._flows.update_flow_request_id(flow, request_id)
         return dict(info["headers"])["Location"]
 

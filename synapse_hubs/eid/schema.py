@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Tables of the e-ID feature (see synapse_hubs/storage/schema.py for the rules).
 
-hubs_eid_verifications holds one record per (user, meeting). It never
+hubs_eid_verifications contains one record per (user, meeting). It never
 contains an identity number, token, IP address, signature or OCSP data:
 the person is represented by an HMAC (subject_key) under a secret that is
 kept outside the database.

@@ -2,9 +2,9 @@
 """Turn a provider's VerifiedIdentity into a stored verification record.
 
 Every provider ends here, so the policy checks and the privacy rules are
-applied the same way for all of them: the method and level must satisfy
-the meeting's current policy, the identity number becomes a subject key,
-and the number itself goes no further than this function.
+applied the same way for all of them. The method and level must satisfy
+the meeting's current policy. The identity number becomes a subject key
+and goes no further than this function.
 """
 
 import logging

@@ -8,7 +8,7 @@
     GET  callback        OIDC redirect back (code, state)
     POST saml/acs        SAML assertion consumer service (HTTP-POST binding)
     GET  bankid          BankID QR page; POST bankid/status, bankid/cancel (JSON)
-    GET  failed          failure page after a BankID attempt
+    GET  failed, done    result pages after a BankID attempt
     GET  test_provider   built-in test provider; POST completes it
 
 The browser holds no Matrix access token here. The session cookie is
@@ -76,6 +76,7 @@ class StepUpPages(DirectServeHtmlResource):
             ("POST", "/bankid/status"): self._post_bankid_status,
             ("POST", "/bankid/cancel"): self._post_bankid_cancel,
             ("GET", "/failed"): self._get_failed,
+            ("GET", "/done"): self._get_done,
             ("GET", "/test_provider"): self._get_test_provider,
             ("POST", "/test_provider"): self._post_test_provider,
         }
@@ -229,6 +230,9 @@ class StepUpPages(DirectServeHtmlResource):
         self._html(request, 403, pages.failure_page(language, reason, detail,
                                                      retry=session is not None))
 
+    async def _get_done(self, request: SynapseRequest) -> None:
+        self._html(request, 200, pages.success_page(self._language(request), None))
+
     async def _post_bankid_cancel(self, request: SynapseRequest) -> None:
         flow, session, provider = await self._bankid_flow(request)
         if flow is None or session is None or provider is None:
@@ -299,7 +303,7 @@ class StepUpPages(DirectServeHtmlResource):
     async def _succeed(self, request: SynapseRequest, session: BrowserSession, flow: Flow,
                        identity: VerifiedIdentity) -> None:
         redirect = await self._finish(session, flow, identity)
-        if redirect.startswith(PREFIX):
+        if session.return_to is None:
             self._html(request, 200, pages.success_page(session.language, None))
         else:
             self._redirect(request, redirect)
@@ -309,7 +313,7 @@ class StepUpPages(DirectServeHtmlResource):
         """Store the verification, end the session and return where the browser goes next."""
         await self._step_up.finish(session, flow.provider_id, flow.method, identity)
         await self._flows.delete_session(session.session_hash)
-        return session.return_to or f"{PREFIX}/choose"
+        return session.return_to or f"{PREFIX}/done?lang={session.language}"
 
     def _failure(self, request: SynapseRequest, session: BrowserSession,
                  error: StepUpFailed) -> None:

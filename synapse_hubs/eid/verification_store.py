@@ -37,7 +37,7 @@ class VerificationRecord:
 
 
 class DifferentPersonError(Exception):
-    """The user already holds a record for this meeting from another person."""
+    """The user already has a record for this meeting from another person."""
 
 
 def now_ms() -> int:

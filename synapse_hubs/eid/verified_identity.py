@@ -15,7 +15,7 @@ MAX_NAME_LENGTH = 200
 
 
 class IdentityError(ValueError):
-    """The provider's answer lacks or contradicts what a verification needs.
+    """The provider's response lacks or contradicts what a verification needs.
 
     `reason` is a stable code for logs and tests; the message never contains
     an identity number.

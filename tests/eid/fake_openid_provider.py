@@ -100,6 +100,7 @@ class FakeOpenIdProvider:
         self.persona = persona or Persona()
         self.token_errors.clear()
         self.authorize_requests.clear()
+        self.issued_tokens.clear()
 
     # Endpoints ----------------------------------------------------------
 

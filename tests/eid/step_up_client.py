@@ -22,7 +22,7 @@ PREFIX = "/_synapse/client/hubs/eid"
 
 
 def create_meeting(owner: MatrixClient, policy: dict[str, Any] | None = None) -> str:
-    """Create a public room that requires e-ID as `policy` says (default: everyone, BankID)."""
+    """Create a public room that requires e-ID as `policy` sets (default: everyone, BankID)."""
     content = policy or {"required_for": "everyone", "methods": ["bankid", "freja", "siths"],
                          "min_loa": "loa3"}
     return owner.create_room(
@@ -86,19 +86,21 @@ class BrowserStepUp:
         return response.headers["Location"]
 
     def oidc_flow(self, provider_id: str, method: str) -> Response:
-        """Run a whole OIDC attempt and return the page Synapse answers the callback with."""
+        """Run a whole OIDC attempt and return the page Synapse returns for the callback."""
         redirect = self.choose(provider_id, method)
-        assert redirect.status == 303 and redirect.location, redirect.text
+        assert redirect.status == 303, redirect.text
+        assert redirect.location
         return self.get(self.authorize_at_provider(redirect.location))
 
     def bankid_flow(self, timeout_s: float = 30, cancel_after: int | None = None
                     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Poll the BankID page's status endpoint once a second until it ends.
 
-        Returns the final answer and every answer seen.
+        Returns the final response and every response seen.
         """
         redirect = self.choose("bankid", "bankid")
-        assert redirect.status == 303 and redirect.location, redirect.text
+        assert redirect.status == 303, redirect.text
+        assert redirect.location
         state = urllib.parse.parse_qs(redirect.location.partition("#")[2])["state"][0]
         answers: list[dict[str, Any]] = []
         deadline = time.monotonic() + timeout_s

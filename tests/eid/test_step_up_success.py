@@ -55,6 +55,8 @@ def test_bankid_direct_step_up_admits_participant(eid_homeserver, providers):
     final, answers = step_up.bankid_flow()
 
     assert final["status"] == "complete", answers
+    assert final["redirect"].startswith("/_synapse/client/hubs/eid/done")
+    assert is_verified_page(step_up.get(final["redirect"]))
     pending = [answer for answer in answers if answer["status"] == "pending"]
     assert pending and all(a["qr"].startswith("data:image/svg+xml") for a in pending)
     assert {a["rfa"] for a in pending} <= {"RFA1", "RFA15", "RFA9"}
