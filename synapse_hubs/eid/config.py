@@ -30,6 +30,7 @@ Example::
 """
 
 import ipaddress
+import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,9 +261,11 @@ def _parse_oidc(raw: Mapping[str, Any], path: Path_, provider_id: str,
 
 def _parse_saml(raw: Mapping[str, Any], path: Path_, provider_id: str,
                 display_name: str | None) -> SamlProviderConfig:
-    xmlsec_binary = raw.get("xmlsec_binary")
-    if xmlsec_binary is not None and not Path(str(xmlsec_binary)).is_file():
-        raise ConfigError("file not found", path + ("xmlsec_binary",))
+    # pysaml2 checks signatures by running the xmlsec1 program.
+    xmlsec_binary = raw.get("xmlsec_binary") or shutil.which("xmlsec1")
+    if xmlsec_binary is None or not Path(str(xmlsec_binary)).is_file():
+        raise ConfigError("xmlsec1 not found: install it (Debian package xmlsec1) or set "
+                          "the path of the program", path + ("xmlsec_binary",))
     methods = _methods(raw, path)
     # The method is not in the SAML response, so each IdP entry serves one.
     if len(methods) != 1:

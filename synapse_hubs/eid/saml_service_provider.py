@@ -35,11 +35,12 @@ logger = logging.getLogger(__name__)
 ACS_PATH = "_synapse/client/hubs/eid/saml/acs"
 
 # Swedish eID Framework, "Attribute Specification": attribute names are OIDs.
-PERSONAL_IDENTITY_NUMBER = "urn:oid:1.2.752.29.4.13"
-GIVEN_NAME = "urn:oid:2.5.4.42"
-SURNAME = "urn:oid:2.5.4.4"
-DISPLAY_NAME = "urn:oid:2.16.840.1.113730.3.1.241"
-TRANSACTION_IDENTIFIER = "urn:oid:1.2.752.201.3.2"
+# pysaml2 translates the OIDs it knows into friendly names, so both are read.
+PERSONAL_IDENTITY_NUMBER = ("urn:oid:1.2.752.29.4.13", "personalIdentityNumber")
+GIVEN_NAME = ("urn:oid:2.5.4.42", "givenName")
+SURNAME = ("urn:oid:2.5.4.4", "sn")
+DISPLAY_NAME = ("urn:oid:2.16.840.1.113730.3.1.241", "displayName")
+TRANSACTION_IDENTIFIER = ("urn:oid:1.2.752.201.3.2", "transactionIdentifier")
 
 LOA_CONTEXTS = {f"http://id.elegnamnden.se/loa/1.0/{level}": level for level in LEVELS}
 LOA_CONTEXTS.update({f"http://id.sambi.se/loa/{level}": level for level in LEVELS})
@@ -136,6 +137,9 @@ class SamlServiceProvider:
         )
 
 
-def _first(attributes: dict[str, list[str]], name: str) -> str:
-    values = attributes.get(name) or []
-    return str(values[0]) if values else ""
+def _first(attributes: dict[str, list[str]], names: tuple[str, ...]) -> str:
+    for name in names:
+        values = attributes.get(name) or []
+        if values:
+            return str(values[0])
+    return ""

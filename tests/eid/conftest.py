@@ -10,6 +10,7 @@ from joserfc.jwk import RSAKey
 from tests.conftest import DATABASES, start_homeserver
 from tests.eid.fake_bankid_api import FakeBankIdApi
 from tests.eid.fake_openid_provider import FakeOpenIdProvider
+from tests.eid.fake_saml_idp import FakeSamlIdp
 from tests.harness.homeserver import Homeserver
 
 CLIENT_SECRET = "test-client-secret-0123456789abcdef"
@@ -30,6 +31,7 @@ class FakeProviders:
         self.freja = FakeOpenIdProvider("freja", client_secret=CLIENT_SECRET).start()
         self.inera = FakeOpenIdProvider("inera", client_secret=CLIENT_SECRET).start()
         self.bankid = FakeBankIdApi().start()
+        self.saml = FakeSamlIdp(key_dir)
 
     def all_openid(self) -> list[FakeOpenIdProvider]:
         return [self.idura, self.sweden_connect, self.freja, self.inera]
@@ -64,6 +66,7 @@ class FakeProviders:
                  "client_secret": CLIENT_SECRET, "methods": ["siths"]},
                 {"id": "bankid", "type": "bankid", "api_url": self.bankid.url,
                  "display_name": "BankID"},
+                self.saml.provider_config("saml-freja", "freja"),
             ],
         }
 
@@ -83,6 +86,8 @@ def eid_homeserver(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
         module_overrides={"eid": fake_providers.eid_config()},
         synapse_overrides={"allow_guest_access": True},
     )
+    fake_providers.saml.trust_service_provider(
+        server.base_url + "/_synapse/client/hubs/eid/saml/acs")
     yield server
     server.stop()
 
