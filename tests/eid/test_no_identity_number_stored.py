@@ -75,8 +75,16 @@ def test_full_flow_leaves_no_identity_number(eid_homeserver, providers):
     assert len(tokens) == 8
     for where, text in captured.items():
         for variant in NUMBER_VARIANTS:
-            assert variant not in text, f"identity number {variant!r} found in {where}"
+            assert variant not in text, \
+                f"identity number {variant!r} found in {where}: {context(text, variant)}"
         for evidence in BANKID_EVIDENCE:
-            assert evidence not in text, f"BankID evidence {evidence!r} found in {where}"
+            assert evidence not in text, \
+                f"BankID evidence {evidence!r} found in {where}: {context(text, evidence)}"
         for token in tokens:
             assert token not in text, f"a provider token was found in {where}"
+
+
+def context(text: str, needle: str) -> str:
+    """Return the text around the first `needle`, so a failure shows where it leaked."""
+    index = text.find(needle)
+    return repr(text[max(0, index - 120):index + len(needle) + 120])

@@ -7,6 +7,7 @@ tests cannot run.
 """
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.eid.step_up_client import BrowserStepUp, create_meeting, eid_status
 from tests.harness.browser import new_context, wait_until
@@ -80,7 +81,12 @@ def test_bankid_qr_page_in_browser(eid_homeserver, providers, chromium):
     def reached_return_to() -> bool:
         if page.url.startswith(return_to):
             return True
-        source = page.get_by_test_id("bankid-qr").get_attribute("src")
+        try:
+            source = page.evaluate(
+                "document.querySelector('[data-testid=bankid-qr]')?.getAttribute('src')")
+        except PlaywrightError:
+            # The page navigated away between the URL check and this read.
+            return False
         if source:
             seen.add(source)
         return False
