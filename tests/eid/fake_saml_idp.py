@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A SAML2 identity provider built from pysaml2's own IdP parts, in the test process.
 
-It answers the AuthnRequest that Synapse sends the browser to with a
+It responds to the AuthnRequest that Synapse sends the browser to with a
 signed assertion in the Swedish eID Framework attribute profile, or with
 one chosen fault. No server is needed: the test reads the request from the
 redirect URL and posts the response to the ACS itself, as a browser would.
