@@ -71,6 +71,7 @@ class SamlServiceProvider:
                 "want_assertions_signed": True,
                 "want_response_signed": False,
                 "allow_unsolicited": False,
+                # TODO: sign AuthnRequests for IdPs whose metadata sets WantAuthnRequestsSigned.
                 "authn_requests_signed": False,
             }},
             # Attribute names are kept as sent (OIDs), not mapped to friendly names.
