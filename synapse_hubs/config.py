@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 from synapse.module_api.errors import ConfigError
 
+from synapse_hubs.eid.config import EidConfig, parse_eid_config
+
 DEFAULT_SERVICE_USER = "hubs"
 
 
@@ -67,6 +69,7 @@ class HubsConfig:
     token_service: TokenServiceConfig = field(default_factory=TokenServiceConfig)
     guests: GuestConfig = field(default_factory=GuestConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
+    eid: EidConfig = field(default_factory=EidConfig)
     # Language of the join page and of notices when the client states none.
     default_language: str = "sv"
 
@@ -81,6 +84,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
     )
     guests = _parse_guests(_mapping(raw.get("guests", {}), ("guests",)))
     demo = _parse_demo(_mapping(raw.get("demo", {}), ("demo",)))
+    eid = parse_eid_config(raw.get("eid"))
 
     service_user = _string(raw, "service_user", (), default=DEFAULT_SERVICE_USER)
     if not service_user.replace("-", "").replace("_", "").isalnum():
@@ -98,6 +102,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
         token_service=token_service,
         guests=guests,
         demo=demo,
+        eid=eid,
         default_language=default_language,
     )
 

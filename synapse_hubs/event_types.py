@@ -12,5 +12,9 @@ EVENT_PREFIX = "se.hubs"
 # State event (state_key "") that marks a room as a meeting and holds its policy.
 MEETING = f"{EVENT_PREFIX}.meeting"
 
+# State event (state_key "") with a meeting's e-ID policy: who must verify with
+# Swedish e-ID before joining, by which methods, at which minimum level.
+EID_POLICY = f"{EVENT_PREFIX}.eid_policy"
+
 # MatrixRTC call membership as Element Call and matrix-js-sdk send it today.
 CALL_MEMBER = "org.matrix.msc3401.call.member"

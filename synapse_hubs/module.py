@@ -13,6 +13,7 @@ from synapse.module_api import ModuleApi
 
 from synapse_hubs import __name__ as package_name
 from synapse_hubs.config import HubsConfig, parse_config
+from synapse_hubs.eid.feature import EidFeature
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.service_account import ServiceAccount
 from synapse_hubs.storage.store import SchemaGate
@@ -33,6 +34,8 @@ class HubsModule:
         self.api_router = JsonRouter(API_PREFIX)
         self.rtc_router = JsonRouter(RTC_PREFIX)
         self.api_router.add("GET", "/version", self._get_version)
+        self.eid = EidFeature(api, config.eid, self._schema, self.api_router,
+                              exempt_user_ids={self._service_account.user_id})
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)

@@ -8,6 +8,8 @@ keys in the later file win. So regenerating hubs.yaml after an upgrade never
 touches the generated secrets or the data.
 """
 
+import os
+from secrets import token_hex
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +21,7 @@ from synapse_hubs.cli.deployment import Deployment, DeploymentSecrets
 
 MODULE_CONFIG_FILE = "hubs.yaml"
 LOG_CONFIG_FILE = "log.yaml"
+EID_KEY_FILE = "eid-pnr-hmac.key"
 
 # Per-second rates for a development server where one person clicks around
 # and the tests script hundreds of requests. Production keeps Synapse's
@@ -146,6 +149,12 @@ def _module_config(deployment: Deployment, secrets: DeploymentSecrets) -> dict[s
     }
     if deployment.demo:
         config["demo"] = {"enabled": True, "cli_secret": secrets.cli_secret}
+        # A demo has no real e-ID provider, so the clearly labelled test
+        # provider lets users try meetings that require e-ID.
+        config["eid"] = {
+            "pnr_hmac_key_path": str(_ensure_eid_key(deployment.data_dir)),
+            "test_provider": {"enabled": True},
+        }
 
     for key, value in deployment.module_overrides.items():
         if isinstance(value, dict) and isinstance(config.get(key), dict):
@@ -153,6 +162,21 @@ def _module_config(deployment: Deployment, secrets: DeploymentSecrets) -> dict[s
         else:
             config[key] = value
     return config
+
+
+def _ensure_eid_key(data_dir: Path) -> Path:
+    """Create the HMAC key for identity numbers (mode 0600) on first run and return its path.
+
+    The key lives outside the database on purpose: without it the stored
+    subject keys cannot be linked to identity numbers.
+    """
+    path = data_dir / EID_KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(token_hex(32) + "\n")
+    return path
 
 
 def _database_config(deployment: Deployment) -> dict[str, Any]:
