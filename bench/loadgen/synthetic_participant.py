@@ -342,3 +342,22 @@ class SyntheticParticipant:
             transport.on_closed = lambda: None
             for protocol in transport._ice._connection._protocols:
                 protocol.transport.close()
+
+
+def speech_levels(seed: int, talking: Callable[[float], bool]) -> Callable[[float], int]:
+    """RFC 6464 levels (-dBov) that look like speech while `talking(now)` and like room noise otherwise.
+
+    Dominant speaker detection compares a speaker's level with its own noise
+    floor, so a constant level never reads as speech; talk bursts with short
+    pauses do.
+    """
+    import random
+
+    generator = random.Random(seed)
+
+    def level(now: float) -> int:
+        if talking(now):
+            return generator.randint(5, 35) if generator.random() < 0.8 else generator.randint(60, 80)
+        return generator.randint(95, 127)
+
+    return level

@@ -21,28 +21,17 @@ from livekit.protocol import rtc as rtc_pb
 
 from sfu.room.ids import random_ssrc
 from sfu.rtp import vp8
-from sfu.rtp.header import (
-    encode_abs_send_time,
-    encode_audio_level,
-    find_audio_level,
-    parse_fixed,
-    payload_offset,
-    rewrite_packet,
-)
+from sfu.rtp.header import packet_layout, parse_fixed, rewrite_with_layout
 from sfu.rtp.rtx import wrap_rtx
 from sfu.rtp.sequence_rewriter import SequenceRewriter
-from sfu.webrtc import rtp_extensions as ext
 
 if TYPE_CHECKING:
-    from sfu.media.layer import Layer
+    from sfu.media.layer import Layer, PacketView
     from sfu.media.published_track import PublishedTrack
     from sfu.room.subscriber_session import SubscriberSession
     from sfu.webrtc.subscriber_offer import Slot
 
 logger = logging.getLogger(__name__)
-
-# Forwarded packets remembered per down track to answer NACKs (a power of two).
-SENT_MAP_SIZE = 1024
 
 
 class DownTrack:
@@ -68,10 +57,11 @@ class DownTrack:
         # highest its bandwidth allows; the target is the lower of the two.
         self.requested_max_index = len(track.layers) - 1
         self.bandwidth_max_index = len(track.layers) - 1
+        # Paused down tracks forward nothing: the subscriber disabled the
+        # track (adaptive stream) or last-N left its publisher off stage.
         self.disabled = False
         self.last_n_paused = False
 
-        self._sent_sources: list[tuple["Layer", int] | None] = [None] * SENT_MAP_SIZE
         self._rtx_sequence = random_ssrc() & 0xFFFF
         self._picture_id_offset = 0
         self._tl0_offset = 0
@@ -114,6 +104,8 @@ class DownTrack:
         bandwidth pressure, so a subscriber starts on the best layer that
         already flows and moves up later instead of waiting for it.
         """
+        if self.paused:
+            return
         layers = self.track.layers
         limit = self._wanted_index()
         active = [layer.index for layer in layers if layer.is_active(now_ms)]
@@ -149,7 +141,7 @@ class DownTrack:
         keyframe, so a waiting switch repeats its request (the layer still
         limits PLIs to one per 500 ms).
         """
-        if not self.is_video or self.closed:
+        if not self.is_video or self.closed or self.paused:
             return
         target = self.track.layers[min(self.target_index, len(self.track.layers) - 1)]
         if target is not self.layer and self in target.pending_switches:
@@ -161,127 +153,135 @@ class DownTrack:
             return
         self.track.owner.publisher.ingress.request_keyframe(layer)
 
-    def switch_to(self, layer: "Layer", packet: bytes, sequence: int, timestamp: int,
-                  offset: int, now_ms: int) -> None:
+    def switch_to(self, layer: "Layer", view: "PacketView") -> None:
         """Start forwarding `layer` from this keyframe packet on."""
         if self.closed:
             return
         previous = self.layer
         self._attach(layer)
-        self.rewriter.switch_source(layer.ssrc or 0, sequence, timestamp, now_ms, self.clock_rate)
-        if self.is_vp8:
-            self._align_picture_ids(packet, offset)
+        self.rewriter.switch_source(layer.ssrc or 0, view.sequence, view.timestamp, view.now_ms,
+                                    self.clock_rate)
+        if view.picture_id is not None and self._last_picture_id is not None:
+            # Continue the subscriber's picture ids across the switch (RFC 7741 §4.2).
+            self._picture_id_offset = (view.picture_id - self._last_picture_id - 1) & 0x7FFF
+        if view.tl0picidx is not None and self._last_tl0 is not None:
+            self._tl0_offset = (view.tl0picidx - self._last_tl0 - 1) & 0xFF
         logger.debug("%s: switched from %s to %s", self.label, previous, layer)
-        self.forward(packet, sequence, timestamp, offset, True, now_ms)
-
-    def _align_picture_ids(self, packet: bytes, offset: int) -> None:
-        try:
-            descriptor = vp8.parse_descriptor(memoryview(packet)[offset:])
-        except ValueError:
-            return
-        if descriptor.picture_id is not None and self._last_picture_id is not None:
-            modulus = 1 << 15
-            self._picture_id_offset = (descriptor.picture_id - self._last_picture_id - 1) % modulus
-        if descriptor.tl0picidx is not None and self._last_tl0 is not None:
-            self._tl0_offset = (descriptor.tl0picidx - self._last_tl0 - 1) % 256
+        self.forward(view)
 
     # Forwarding ------------------------------------------------------------------
 
-    def forward(self, packet: bytes, sequence: int, timestamp: int, offset: int,
-                keyframe: bool, now_ms: int) -> None:
+    def forward(self, view: "PacketView") -> None:
         """Rewrite one packet of the current layer for this subscriber and send it."""
         if self.disabled or self.last_n_paused or not self.transport.connected:
             return
-        if not self.is_video and self.rewriter.source_ssrc != self.layer.ssrc:
+        rewriter = self.rewriter
+        if not self.is_video and rewriter.source_ssrc != self.layer.ssrc:
             # Audio needs no keyframe: it starts (or follows a restarted
             # publisher SSRC) at whatever packet comes first.
-            self.rewriter.switch_source(self.layer.ssrc or 0, sequence, timestamp, now_ms,
-                                        self.clock_rate)
-        rewritten = self.rewriter.rewrite(sequence, timestamp)
+            rewriter.switch_source(self.layer.ssrc or 0, view.sequence, view.timestamp,
+                                   view.now_ms, self.clock_rate)
+        rewritten = rewriter.rewrite(view.sequence, view.timestamp)
         if rewritten is None:
             return
         out_sequence, out_timestamp = rewritten
 
-        if self.is_video:
-            extensions = [(ext.SUBSCRIBER_ABS_SEND_TIME_ID, encode_abs_send_time(int(time.time() * 1_000_000)))]
-        else:
-            extensions = self._audio_level_extension(packet)
-        out = rewrite_packet(packet, self.payload_type, out_sequence, out_timestamp, self.ssrc,
-                             extensions)
-        if self.is_vp8:
-            self._rewrite_picture_id(out)
+        packet = view.data
+        out = rewrite_with_layout(packet, view.csrc_end, view.payload_start, self.payload_type,
+                                  out_sequence, out_timestamp, self.ssrc, view.extension_block)
+        if view.picture_id is not None:
+            self._rewrite_picture_id(out, len(out) - (len(packet) - view.payload_start), view)
 
-        self._sent_sources[out_sequence & (SENT_MAP_SIZE - 1)] = (self.layer, sequence)
         self.packets_sent += 1
         self.octets_sent += len(out)
         self.last_timestamp = out_timestamp
-        self.last_sent_ms = now_ms
+        self.last_sent_ms = view.now_ms
         self.transport.send_rtp(out)
 
-    def _audio_level_extension(self, packet: bytes) -> list[tuple[int, bytes]]:
-        extension_id = self.track.audio_level_extension_id
-        if not extension_id:
-            return []
-        level = find_audio_level(packet, extension_id)
-        if level is None:
-            return []
-        voice, dbov = level
-        return [(ext.SUBSCRIBER_AUDIO_LEVEL_ID, encode_audio_level(dbov, voice))]
-
-    def _rewrite_picture_id(self, out: bytearray) -> None:
-        offset = payload_offset(out)
-        try:
-            descriptor = vp8.parse_descriptor(memoryview(out)[offset:])
-        except ValueError:
-            return
-        picture_id = descriptor.picture_id
-        tl0 = descriptor.tl0picidx
-        if picture_id is not None:
-            picture_id = (picture_id - self._picture_id_offset) % (1 << 15)
-            self._last_picture_id = picture_id
-        if tl0 is not None:
-            tl0 = (tl0 - self._tl0_offset) % 256
+    def _rewrite_picture_id(self, out: bytearray, payload_start: int, view: "PacketView") -> None:
+        picture_id = (view.picture_id - self._picture_id_offset) & 0x7FFF
+        self._last_picture_id = picture_id
+        tl0 = None
+        if view.tl0picidx is not None:
+            tl0 = (view.tl0picidx - self._tl0_offset) & 0xFF
             self._last_tl0 = tl0
-        if picture_id is not None and (self._picture_id_offset or self._tl0_offset):
-            vp8.rewrite_picture_id(out, offset, picture_id, tl0)
+        if self._picture_id_offset or self._tl0_offset:
+            vp8.rewrite_picture_id(out, payload_start, picture_id, tl0)
 
     # Repair ------------------------------------------------------------------------
 
     def retransmit(self, lost: list[int]) -> None:
-        """Answer a subscriber's NACK from the layers' packet history, as RTX."""
-        if self.rtx_ssrc is None or self.rtx_payload_type is None:
+        """Answer a subscriber's NACK from the layer's packet history, as RTX.
+
+        Only packets of the current layer can be repaired: the rewriter maps
+        output numbers back to the current source only.
+        """
+        layer = self.layer
+        if self.rtx_ssrc is None or self.rtx_payload_type is None or layer is None:
             return
         for out_sequence in lost:
-            source = self._sent_sources[out_sequence & (SENT_MAP_SIZE - 1)]
-            if source is None:
-                continue
-            layer, sequence = source
-            original = layer.history.get(sequence)
+            sequence = self.rewriter.original_sequence(out_sequence)
+            original = layer.history.get(sequence) if sequence is not None else None
             if original is None:
                 continue
             _, _, _, timestamp, _ = parse_fixed(original)
             rewritten = self.rewriter.rewrite(sequence, timestamp)
             if rewritten is None or rewritten[0] != out_sequence:
                 continue
-            out = rewrite_packet(original, self.payload_type, out_sequence, rewritten[1], self.ssrc, [])
-            if self.is_vp8:
-                self._rewrite_picture_id(out)
+            csrc_end, payload_start = packet_layout(original)
+            out = rewrite_with_layout(original, csrc_end, payload_start, self.payload_type,
+                                      out_sequence, rewritten[1], self.ssrc, b"")
+            if self.is_vp8 and (self._picture_id_offset or self._tl0_offset):
+                # Without an extension block the payload starts right after the CSRCs.
+                self._shift_picture_id(out, csrc_end)
             self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
-            self.transport.send_rtp(wrap_rtx(out, self.rtx_ssrc, self.rtx_payload_type, self._rtx_sequence))
+            self.transport.send_rtp(wrap_rtx(out, self.rtx_ssrc, self.rtx_payload_type,
+                                             self._rtx_sequence))
             self.retransmissions += 1
+
+    def _shift_picture_id(self, out: bytearray, start: int) -> None:
+        """Apply the current picture id offsets to a retransmitted copy."""
+        try:
+            descriptor = vp8.parse_descriptor(memoryview(out)[start:])
+        except ValueError:
+            return
+        if descriptor.picture_id is None:
+            return
+        tl0 = None if descriptor.tl0picidx is None else (descriptor.tl0picidx - self._tl0_offset) & 0xFF
+        vp8.rewrite_picture_id(out, start, (descriptor.picture_id - self._picture_id_offset) & 0x7FFF, tl0)
 
     # Settings ----------------------------------------------------------------------
 
     def apply_settings(self, settings: rtc_pb.UpdateTrackSettings) -> None:
         logger.debug("%s: settings disabled=%s quality=%s size=%dx%d", self.label, settings.disabled,
                      settings.quality, settings.width, settings.height)
-        was_disabled = self.disabled
+        was_paused = self.paused
         self.disabled = settings.disabled
         if self.is_video:
             self.requested_max_index = self._index_for_settings(settings)
-            self.choose_layer(int(time.monotonic() * 1000))
-            if was_disabled and not self.disabled:
-                self.request_keyframe()
+        self._after_pause_change(was_paused)
+
+    @property
+    def paused(self) -> bool:
+        return self.disabled or self.last_n_paused
+
+    def set_last_n_paused(self, paused: bool) -> None:
+        was_paused = self.paused
+        self.last_n_paused = paused
+        self._after_pause_change(was_paused)
+
+    def _after_pause_change(self, was_paused: bool) -> None:
+        """Resume video on a keyframe, restarting the rewriter, so no gap reaches the browser."""
+        if not self.is_video:
+            return
+        if was_paused and not self.paused and self.layer is not None:
+            layer = self.layer
+            layer.detach(self)
+            self.layer = None
+            layer.pending_switches.append(self)
+            self.target_index = layer.index
+            self.request_keyframe(layer)
+        self.choose_layer(int(time.monotonic() * 1000))
 
     def _index_for_settings(self, settings: rtc_pb.UpdateTrackSettings) -> int:
         top = len(self.track.layers) - 1

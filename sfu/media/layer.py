@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 from sfu.media.reception_stats import ReceptionStats
 from sfu.rtp import h264, vp8
-from sfu.rtp.header import find_audio_level, parse_fixed, payload_offset
+from sfu.rtp.header import (
+    encode_abs_send_time,
+    encode_audio_level,
+    encode_extension_block,
+    find_audio_level,
+    packet_layout,
+    parse_fixed,
+)
+from sfu.webrtc import rtp_extensions as ext
 from sfu.rtp.nack import NackTracker
 from sfu.rtp.packet_history import PacketHistory
 
@@ -29,6 +37,30 @@ KEYFRAME_REQUEST_INTERVAL_MS = 500
 BITRATE_WINDOW_MS = 1000
 # A layer with no packet for this long counts as stopped by the publisher.
 INACTIVE_AFTER_MS = 1000
+
+
+class PacketView:
+    """What down tracks need of the packet being forwarded, computed once for all of them.
+
+    Each layer owns one view and overwrites it for every packet, so the
+    fan-out allocates nothing per packet beyond the rewritten copies.
+    """
+
+    __slots__ = ("data", "sequence", "timestamp", "csrc_end", "payload_start", "keyframe",
+                 "extension_block", "picture_id", "tl0picidx", "now_ms")
+
+    def __init__(self) -> None:
+        self.data = b""
+        self.sequence = 0
+        self.timestamp = 0
+        self.csrc_end = 0
+        self.payload_start = 0
+        self.keyframe = False
+        # The header extensions every subscriber gets (abs-send-time or audio level).
+        self.extension_block = b""
+        self.picture_id: int | None = None
+        self.tl0picidx: int | None = None
+        self.now_ms = 0
 
 
 class Layer:
@@ -59,6 +91,7 @@ class Layer:
         self.sender_report: tuple[int, int, int] | None = None
         self.highest_timestamp = 0
         self.highest_timestamp_ms = 0
+        self.view = PacketView()
 
     def __repr__(self) -> str:
         return f"Layer({self.track.sid}, {self.rid or 'single'}, ssrc={self.ssrc})"
@@ -69,11 +102,12 @@ class Layer:
 
     def receive(self, packet: bytes, now_ms: int) -> None:
         """Store and forward one plaintext RTP packet of this layer."""
-        marker, payload_type, sequence, timestamp, _ = parse_fixed(packet)
+        _, payload_type, sequence, timestamp, _ = parse_fixed(packet)
         track = self.track
         codec = track.codec
         if codec is None or payload_type != codec.payload_type:
             return
+        csrc_end, payload_start = packet_layout(packet)
 
         self.nack.on_packet(sequence, now_ms)
         self.history.put(sequence, packet)
@@ -83,26 +117,58 @@ class Layer:
             self.highest_timestamp = timestamp
             self.highest_timestamp_ms = now_ms
 
-        offset = payload_offset(packet)
-        keyframe = False
+        view = self.view
+        view.data = packet
+        view.sequence = sequence
+        view.timestamp = timestamp
+        view.csrc_end = csrc_end
+        view.payload_start = payload_start
+        view.now_ms = now_ms
         if track.is_video:
-            keyframe = _is_keyframe(codec.mime_type, packet, offset)
-            if keyframe:
-                self.last_keyframe_ms = now_ms
-        elif track.audio_level_extension_id:
-            level = find_audio_level(packet, track.audio_level_extension_id)
-            if level is not None:
-                track.owner.room.speakers.on_level(track.owner.sid, level[1], now_ms)
+            self._describe_video(view, codec.mime_type, now_ms)
+        else:
+            self._describe_audio(view, now_ms)
 
         if track.server_muted:
             return
 
         for down_track in self.down_tracks:
-            down_track.forward(packet, sequence, timestamp, offset, keyframe, now_ms)
-        if keyframe and self.pending_switches:
+            down_track.forward(view)
+        if view.keyframe and self.pending_switches:
             waiting, self.pending_switches = self.pending_switches, []
             for down_track in waiting:
-                down_track.switch_to(self, packet, sequence, timestamp, offset, now_ms)
+                down_track.switch_to(self, view)
+
+    def _describe_video(self, view: PacketView, mime_type: str, now_ms: int) -> None:
+        packet = view.data
+        view.keyframe = _is_keyframe(mime_type, packet, view.payload_start)
+        if view.keyframe:
+            self.last_keyframe_ms = now_ms
+        # abs-send-time lets the subscriber's browser estimate bandwidth (REMB).
+        view.extension_block = encode_extension_block(
+            [(ext.SUBSCRIBER_ABS_SEND_TIME_ID, encode_abs_send_time(now_ms * 1000))])
+        view.picture_id = view.tl0picidx = None
+        if mime_type == "vp8":
+            try:
+                descriptor = vp8.parse_descriptor(memoryview(packet)[view.payload_start:])
+            except ValueError:
+                return
+            view.picture_id = descriptor.picture_id
+            view.tl0picidx = descriptor.tl0picidx
+
+    def _describe_audio(self, view: PacketView, now_ms: int) -> None:
+        view.keyframe = False
+        view.extension_block = b""
+        extension_id = self.track.audio_level_extension_id
+        if not extension_id:
+            return
+        level = find_audio_level(view.data, extension_id)
+        if level is None:
+            return
+        voice, dbov = level
+        self.track.owner.room.speakers.on_level(self.track.owner.sid, dbov, now_ms)
+        view.extension_block = encode_extension_block(
+            [(ext.SUBSCRIBER_AUDIO_LEVEL_ID, encode_audio_level(dbov, voice))])
 
     def receive_retransmission(self, packet: bytes, now_ms: int) -> None:
         """Store a packet recovered through RTX, so subscribers' NACKs can be answered.

@@ -16,6 +16,7 @@ from livekit.protocol import rtc as rtc_pb
 from sfu.auth import AccessToken
 from sfu.config import SfuConfig
 from sfu.room.ids import room_sid
+from sfu.room.last_n import LastN
 from sfu.room.participant import Participant
 from sfu.room.speakers import SpeakerTracker
 from sfu.signaling import protocol
@@ -41,6 +42,7 @@ class Room:
         self.active_recording = False
         self.participants: dict[str, Participant] = {}
         self.speakers = SpeakerTracker(self)
+        self.last_n = LastN(self, config.room.last_n)
         self._departures: dict[str, asyncio.TimerHandle] = {}
         self.closed = False
 
@@ -59,6 +61,7 @@ class Room:
         await participant.start()
         self.participants[participant.sid] = participant
         self.speakers.add(participant)
+        self.last_n.add(participant)
         logger.info("%s: joined (%d in room)", participant.label, len(self.participants))
         return participant
 
@@ -86,6 +89,7 @@ class Room:
             await participant.send(protocol.leave(reason))
         participant.disconnect_reason = reason
         self.speakers.remove(participant)
+        self.last_n.remove(participant)
 
         for track in list(participant.tracks.values()):
             await self.unpublish_track(track)

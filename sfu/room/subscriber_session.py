@@ -71,6 +71,7 @@ class SubscriberSession:
         down_track = DownTrack(self, track, slot)
         self.down_tracks[track.sid] = down_track
         down_track.start()
+        participant.room.last_n.apply(participant)
         logger.info("%s: subscribed to %s (mid %s)", self.label, track.sid, slot.mid)
         self.request_negotiation()
 
