@@ -8,7 +8,6 @@ Example with every option (config/sfu.example.yaml has the same with comments)::
       announce_addresses: [127.0.0.1]   # ICE host candidates we offer
       allowed_remote_networks: []       # CIDRs; empty means any remote address
       ice_servers: []                   # TURN servers handed to clients
-      udp_port_range: null              # [first, last]; null picks ephemeral ports
     keys: {API_KEY: API_SECRET}
     webhook: {url: null, api_key: API_KEY}
     room:
@@ -47,7 +46,6 @@ class RtcConfig:
     announce_addresses: tuple[str, ...] = ("127.0.0.1",)
     allowed_remote_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     ice_servers: tuple[IceServer, ...] = ()
-    udp_port_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,21 +137,10 @@ def _parse_rtc(raw: Mapping[str, Any]) -> RtcConfig:
         urls = (urls,) if isinstance(urls, str) else tuple(urls)
         ice_servers.append(IceServer(urls, server.get("username", ""), server.get("credential", "")))
 
-    port_range = raw.get("udp_port_range")
-    if port_range is not None:
-        if not isinstance(port_range, list) or len(port_range) != 2:
-            raise ConfigError("rtc.udp_port_range", "must be [first, last]")
-        first = _port(port_range[0], "rtc.udp_port_range")
-        last = _port(port_range[1], "rtc.udp_port_range")
-        if last < first:
-            raise ConfigError("rtc.udp_port_range", "must have first <= last")
-        port_range = (first, last)
-
     return RtcConfig(
         announce_addresses=tuple(addresses),
         allowed_remote_networks=tuple(networks),
         ice_servers=tuple(ice_servers),
-        udp_port_range=port_range,
     )
 
 

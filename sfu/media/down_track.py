@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """One published track as one subscriber receives it.
 
-The down track owns everything per subscriber: the SSRCs and payload types
-the subscriber negotiated, the rewriting of sequence numbers, timestamps and
+The down track owns what is per subscriber: the negotiated SSRCs and payload
+types, and the choice of layer. It rewrites sequence numbers, timestamps and
 VP8 picture ids so that the stream stays continuous across simulcast layer
-switches, the choice of layer, and retransmissions on NACK (as RTX, so a
-retransmitted packet never reuses an SRTP nonce).
+switches. It retransmits on NACK as RTX, so a retransmitted packet never
+reuses an SRTP nonce.
 
 A layer switch happens only on a keyframe of the target layer: the down
 track keeps forwarding its current layer, asks the publisher for a keyframe
@@ -211,7 +211,7 @@ class DownTrack:
     # Repair ------------------------------------------------------------------------
 
     def retransmit(self, lost: list[int]) -> None:
-        """Answer a subscriber's NACK from the layer's packet history, as RTX.
+        """Retransmit the packets a subscriber's NACK lists, from the layer history, as RTX.
 
         Only packets of the current layer can be repaired: the rewriter maps
         output numbers back to the current source only.

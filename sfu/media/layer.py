@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """One incoming RTP stream of a published track: a simulcast layer, or the only stream.
 
-The layer keeps what forwarding and repair need: the SSRCs it arrives on,
-a short history of plaintext packets for retransmissions to subscribers,
-the gaps to NACK towards the publisher, keyframe timing, a bitrate
-estimate and the last sender report, used for subscriber lip sync.
+The layer keeps what forwarding and repair need. That is the SSRCs it
+arrives on and a short history of plaintext packets for retransmissions to
+subscribers. It also tracks the gaps to NACK towards the publisher, keyframe
+timing, a bitrate estimate and the last sender report.
 `receive` runs once per packet on the hot path and then fans the packet
 out to every down track currently attached to the layer.
 """
@@ -40,7 +40,7 @@ INACTIVE_AFTER_MS = 1000
 
 
 class PacketView:
-    """What down tracks need of the packet being forwarded, computed once for all of them.
+    """Fields of the packet being forwarded that every down track needs, computed once.
 
     Each layer owns one view and overwrites it for every packet, so the
     fan-out allocates nothing per packet beyond the rewritten copies.

@@ -2,9 +2,9 @@
 """Choose a simulcast layer for each of one subscriber's video down tracks.
 
 The input is the subscriber's bandwidth estimate from REMB. A browser's
-receive-side estimator never reports much more than 1.5 times what it
-currently receives (libwebrtc's AIMD rate control caps increases at
-1.5 x throughput + 10 kbit/s), so an estimate alone can never justify
+receive-side estimator reports at most about 1.5 times what it currently
+receives: libwebrtc's AIMD rate control caps increases at
+1.5 x throughput + 10 kbit/s. So an estimate alone can never justify
 jumping from the 150 kbit/s layer to the 1.5 Mbit/s one. The allocator
 therefore works in three modes:
 

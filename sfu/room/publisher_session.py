@@ -71,7 +71,7 @@ class PublisherSession:
             reason = "missing or duplicate track cid"
 
         if reason is not None:
-            logger.info("%s: refused AddTrack cid=%s source=%s: %s", self.label,
+            logger.info("%s: rejected AddTrack cid=%s source=%s: %s", self.label,
                         request.cid[:64], source_name, reason)
             await participant.send(rtc_pb.SignalResponse(request_response=rtc_pb.RequestResponse(
                 reason=rtc_pb.RequestResponse.NOT_ALLOWED, message=reason, add_track=request,

@@ -52,7 +52,7 @@ class Room:
         existing = self.find_by_identity(access.identity)
         if existing is not None:
             # A second connection with the same identity replaces the first,
-            # as after a page reload; the old one is told why it was dropped.
+            # as after a page reload; the old one gets a leave with the reason.
             logger.info("room=%s: identity %s joined again; replacing %s",
                         self.name, access.identity, existing.sid)
             await self.remove(existing, pb.DisconnectReason.DUPLICATE_IDENTITY)
@@ -112,7 +112,7 @@ class Room:
     # Departures ----------------------------------------------------------------
 
     def on_signal_closed(self, participant: Participant) -> None:
-        """The WebSocket closed without a leave: wait briefly for a reconnect, then remove."""
+        """Remove a participant whose WebSocket closed without a leave, unless it returns soon."""
         if participant.sid not in self.participants:
             return
         participant.detach_signal()

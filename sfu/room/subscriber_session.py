@@ -161,7 +161,7 @@ class SubscriberSession:
         for media in description.media:
             for candidate in media.candidates:
                 await self.transport.add_remote_candidate(candidate)
-        # Our offer said actpass; an active answerer makes the SFU the DTLS server.
+        # Our offer has setup:actpass, so an active answerer makes the SFU the DTLS server.
         role = "client" if first.setup == "passive" else "server"
         self.transport.start(RemoteParameters(
             ice_ufrag=first.ice_ufrag or "", ice_pwd=first.ice_pwd or "",

@@ -16,6 +16,7 @@ import aioice.ice
 logger = logging.getLogger(__name__)
 
 _configured: tuple[str, ...] = ()
+# TODO: bind media to a configured UDP port range (or one muxed port); aioice picks ephemeral ports.
 
 
 def use_addresses(addresses: Sequence[str]) -> None:
