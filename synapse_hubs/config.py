@@ -52,6 +52,9 @@ class GuestConfig:
     password_attempts_per_link: int = 10
     password_attempts_per_address: int = 20
     password_window_s: int = 900
+    # Max-Age of the return-token cookie, in seconds. A link that expires
+    # sooner shortens it to the link's remaining lifetime.
+    return_cookie_max_age_s: int = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,12 @@ def _parse_token_service(raw: Mapping[str, Any]) -> TokenServiceConfig:
     lifetime = _integer(raw, "jwt_lifetime_s", path, default=3600, minimum=60)
 
     local_base = raw.get("local_openid_base_url")
-    if local_base is not None and not isinstance(local_base, str):
-        raise ConfigError("must be a URL string", path + ("local_openid_base_url",))
+    if local_base is not None and (
+        not isinstance(local_base, str) or not local_base.startswith(("http://", "https://"))
+    ):
+        raise ConfigError(
+            "must be an http:// or https:// URL", path + ("local_openid_base_url",)
+        )
 
     partners = _mapping(
         raw.get("partner_openid_base_urls", {}), path + ("partner_openid_base_urls",)
@@ -159,8 +166,9 @@ def _parse_token_service(raw: Mapping[str, Any]) -> TokenServiceConfig:
 def _parse_guests(raw: Mapping[str, Any]) -> GuestConfig:
     path = ("guests",)
     return GuestConfig(
+        # Synapse itself rejects display names longer than 256 characters.
         display_name_max_length=_integer(
-            raw, "display_name_max_length", path, default=64, minimum=8
+            raw, "display_name_max_length", path, default=64, minimum=8, maximum=256
         ),
         password_attempts_per_link=_integer(
             raw, "password_attempts_per_link", path, default=10, minimum=1
@@ -170,6 +178,9 @@ def _parse_guests(raw: Mapping[str, Any]) -> GuestConfig:
         ),
         password_window_s=_integer(
             raw, "password_window_s", path, default=900, minimum=1
+        ),
+        return_cookie_max_age_s=_integer(
+            raw, "return_cookie_max_age_s", path, default=30 * 24 * 3600, minimum=60
         ),
     )
 
@@ -216,9 +227,12 @@ def _integer(
     path: tuple[str, ...],
     default: int,
     minimum: int,
+    maximum: int | None = None,
 ) -> int:
     value = raw.get(key, default)
     # bool is a subclass of int, and `true` is never a meaningful count.
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ConfigError(f"must be an integer >= {minimum}", path + (key,))
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"must be an integer <= {maximum}", path + (key,))
     return value

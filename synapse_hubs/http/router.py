@@ -11,6 +11,7 @@ because Element Call calls the token service from another origin.
 
 import logging
 import re
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
@@ -50,7 +51,9 @@ class JsonRouter(DirectServeJsonResource):
     def add(self, method: str, path: str, handler: Handler) -> None:
         """Register handler for METHOD and a path regex relative to the prefix.
 
-        Named groups in `path` are passed to the handler as keyword arguments.
+        Named groups in `path` are passed to the handler as keyword arguments,
+        percent-decoded, so a pattern such as `(?P<room_id>[^/]+)` receives
+        `!abc:example.org` for the path segment `%21abc%3Aexample.org`.
         """
         pattern = re.compile("^" + path + "$")
         self._routes.append(Route(method.upper(), pattern, handler))
@@ -75,7 +78,11 @@ class JsonRouter(DirectServeJsonResource):
 
         for route, match in matching:
             if route.method == method:
-                return await route.handler(request, **match.groupdict())
+                arguments = {
+                    name: urllib.parse.unquote(value)
+                    for name, value in match.groupdict().items()
+                }
+                return await route.handler(request, **arguments)
 
         raise SynapseError(405, f"Method {method} is not allowed here", "M_UNRECOGNIZED")
 
