@@ -9,12 +9,15 @@ uses Element Call's type instead of inventing its own.
 
 EVENT_PREFIX = "se.hubs"
 
-# State event (state_key "") that marks a room as a meeting and holds its policy.
+# State event (state_key "") that marks a room as a meeting and contains its policy.
 MEETING = f"{EVENT_PREFIX}.meeting"
 
 # State event (state_key "") with a meeting's e-ID policy: who must verify with
 # Swedish e-ID before joining, by which methods, at which minimum level.
 EID_POLICY = f"{EVENT_PREFIX}.eid_policy"
+
+# Our state types; a meeting room's power levels require level 100 for each of them.
+POLICY_STATE_TYPES = (MEETING, EID_POLICY)
 
 # MatrixRTC call membership as Element Call and matrix-js-sdk send it today.
 CALL_MEMBER = "org.matrix.msc3401.call.member"

@@ -14,7 +14,21 @@ from synapse.module_api import ModuleApi
 from synapse_hubs import __name__ as package_name
 from synapse_hubs.config import HubsConfig, parse_config
 from synapse_hubs.eid.feature import EidFeature
+from synapse_hubs.guests.admission import GuestAdmission
+from synapse_hubs.guests.attempt_limiter import PasswordAttemptLimiter
+from synapse_hubs.guests.expiry import GuestExpiry
+from synapse_hubs.guests.guest_resource import GuestResource
+from synapse_hubs.guests.guest_store import GuestStore
+from synapse_hubs.guests.link_store import LinkStore
+from synapse_hubs.guests.links import GuestLinks
+from synapse_hubs.guests.links_resource import GuestLinksResource
+from synapse_hubs.guests.passwords import LinkPasswords
+from synapse_hubs.guests.schema import GUEST_MIGRATIONS
 from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.meetings.access import MeetingAccess
+from synapse_hubs.meetings.creation import MeetingFactory
+from synapse_hubs.meetings.resource import MeetingsResource
+from synapse_hubs.readiness import Readiness
 from synapse_hubs.service_account import ServiceAccount
 from synapse_hubs.storage.store import SchemaGate
 
@@ -23,12 +37,15 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/_synapse/client/hubs/v1"
 RTC_PREFIX = "/_synapse/client/hubs/rtc"
 
+_PASSWORD_FAILURE_PRUNE_INTERVAL_MS = 10 * 60 * 1000
+
 
 class HubsModule:
     def __init__(self, config: HubsConfig, api: ModuleApi) -> None:
         self._config = config
         self._api = api
         self._schema = SchemaGate(api)
+        self._readiness = Readiness(api)
         self._service_account = ServiceAccount(api, config.service_user)
 
         self.api_router = JsonRouter(API_PREFIX)
@@ -36,6 +53,8 @@ class HubsModule:
         self.api_router.add("GET", "/version", self._get_version)
         self.eid = EidFeature(api, config.eid, self._schema, self.api_router,
                               exempt_user_ids={self._service_account.user_id})
+
+        self._wire_meetings_and_guests()
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)
@@ -47,12 +66,47 @@ class HubsModule:
     def parse_config(raw: Mapping[str, Any]) -> HubsConfig:
         return parse_config(raw)
 
+    def _wire_meetings_and_guests(self) -> None:
+        api, config = self._api, self._config
+        self._schema.register("guests", GUEST_MIGRATIONS)
+
+        link_store = LinkStore(api)
+        guest_store = GuestStore(api)
+        passwords = LinkPasswords(api)
+        # The SFU API secret keys the address hashes; it lives in config, not in the database.
+        limiter = PasswordAttemptLimiter(api, config.guests, config.sfu.api_secret)
+        self._guest_expiry = GuestExpiry(api, guest_store, self._readiness)
+        access = MeetingAccess(api)
+        factory = MeetingFactory(api, self._service_account)
+        links = GuestLinks(api, link_store, passwords)
+        admission = GuestAdmission(
+            api, config.guests, link_store, guest_store, passwords, limiter,
+            self._service_account,
+        )
+
+        MeetingsResource(
+            api, self._readiness, access, factory, self._guest_expiry.is_guest
+        ).register(self.api_router)
+        GuestLinksResource(api, self._readiness, access, links).register(self.api_router)
+        GuestResource(api, self._readiness, admission).register(self.api_router)
+
+        api.register_account_validity_callbacks(
+            is_user_expired=self._guest_expiry.is_user_expired
+        )
+        api.looping_background_call(limiter.prune, _PASSWORD_FAILURE_PRUNE_INTERVAL_MS)
+
     async def _start(self) -> None:
         await self._schema.ensure_ready()
         if self._api.worker_name is None:
             # Only the main process registers accounts, so workers never race on it.
             await self._service_account.ensure_exists()
+        self._readiness.mark_ready()
         logger.info("Hubs module started")
 
     async def _get_version(self, request: Any) -> tuple[int, Any]:
-        return 200, {"name": package_name, "service_user": self._service_account.user_id}
+        return 200, {
+            "name": package_name,
+            "service_user": self._service_account.user_id,
+            # False until start-up has created the tables and the service account.
+            "ready": self._readiness.is_ready,
+        }

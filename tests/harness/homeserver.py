@@ -8,12 +8,15 @@ database, created with the C collation Synapse requires and dropped again.
 
 import logging
 import secrets as secrets_module
+import sqlite3
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import psycopg2
+import requests
 import yaml
 
 from synapse_hubs.cli.deployment import Deployment, load_or_create_secrets
@@ -57,6 +60,10 @@ class TestDatabase:
         finally:
             connection.close()
 
+    @property
+    def dsn(self) -> str:
+        return self._dsn_for(self.name)
+
     def _dsn_for(self, database: str) -> str:
         parts = [part for part in self._admin_dsn.split() if not part.startswith("dbname=")]
         return " ".join(parts + [f"dbname={database}"])
@@ -84,7 +91,9 @@ class Homeserver:
             postgres_dsn=postgres_dsn,
             demo=True,
             module_overrides=module_overrides or {},
-            synapse_overrides=synapse_overrides or {},
+            # Test users need no brute-force resistance, and Synapse's default
+            # of 12 bcrypt rounds makes every registration take most of a second.
+            synapse_overrides={"bcrypt_rounds": 4, **(synapse_overrides or {})},
         )
         self.secrets = load_or_create_secrets(data_dir)
         self.with_sfu = with_sfu
@@ -118,6 +127,17 @@ class Homeserver:
         self.synapse = synapse_process(self.deployment, self.secrets)
         self.synapse.start()
         self.synapse.wait_healthy(synapse_health_url(self.deployment), timeout_s=120)
+        self._wait_module_ready()
+
+    def _wait_module_ready(self, timeout_s: float = 60.0) -> None:
+        """Wait for the module's background start-up, which finishes after /health returns 200."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            answer = requests.get(self.base_url + "/_synapse/client/hubs/v1/version", timeout=10)
+            if answer.status_code == 200 and answer.json().get("ready"):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"Hubs module not ready after {timeout_s:.0f} s")
 
     def restart_synapse(self) -> None:
         assert self.synapse is not None
@@ -157,6 +177,30 @@ class Homeserver:
 
     def client(self, access_token: str | None = None) -> MatrixClient:
         return MatrixClient(self.base_url, access_token=access_token)
+
+    # Database -----------------------------------------------------------------
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Run one statement on Synapse's database and return its rows.
+
+        Write `?` placeholders; they become `%s` on PostgreSQL. Tests use this
+        to check what is stored, and to set state no API can, such as an
+        expiry time in the past.
+        """
+        if self._database is not None:
+            connection = psycopg2.connect(self._database.dsn)
+            sql = sql.replace("?", "%s")
+        else:
+            # Synapse keeps the file open; wait for its write lock rather than fail.
+            connection = sqlite3.connect(self.deployment.synapse_dir / "homeserver.db", timeout=30)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []
+            connection.commit()
+            return rows
+        finally:
+            connection.close()
 
     def synapse_log(self) -> str:
         return (self.deployment.synapse_dir / "homeserver.log").read_text(errors="replace")

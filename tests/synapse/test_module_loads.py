@@ -35,3 +35,9 @@ def test_service_account_exists(homeserver):
     body = admin.request("GET", f"/_synapse/admin/v2/users/@hubs:{homeserver.server_name}")
 
     assert body["displayname"] == "Hubs"
+
+
+def test_version_reports_ready(homeserver):
+    body = requests.get(homeserver.base_url + "/_synapse/client/hubs/v1/version", timeout=10).json()
+
+    assert body["ready"] is True
