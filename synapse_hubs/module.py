@@ -29,6 +29,11 @@ from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.creation import MeetingFactory
 from synapse_hubs.meetings.resource import MeetingsResource
 from synapse_hubs.readiness import Readiness
+from synapse_hubs.rtc.openid import OpenIdVerifier
+from synapse_hubs.rtc.participant_store import ParticipantStore
+from synapse_hubs.rtc.schema import RTC_MIGRATIONS
+from synapse_hubs.rtc.token_service import TokenService
+from synapse_hubs.rtc.webhook import SfuWebhook
 from synapse_hubs.service_account import ServiceAccount
 from synapse_hubs.storage.store import SchemaGate
 
@@ -38,6 +43,7 @@ API_PREFIX = "/_synapse/client/hubs/v1"
 RTC_PREFIX = "/_synapse/client/hubs/rtc"
 
 _PASSWORD_FAILURE_PRUNE_INTERVAL_MS = 10 * 60 * 1000
+_PARTICIPANT_PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 
 class HubsModule:
@@ -55,6 +61,7 @@ class HubsModule:
                               exempt_user_ids={self._service_account.user_id})
 
         self._wire_meetings_and_guests()
+        self._wire_rtc()
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)
@@ -94,6 +101,22 @@ class HubsModule:
             is_user_expired=self._guest_expiry.is_user_expired
         )
         api.looping_background_call(limiter.prune, _PASSWORD_FAILURE_PRUNE_INTERVAL_MS)
+
+    def _wire_rtc(self) -> None:
+        api, config = self._api, self._config
+        self._schema.register("rtc", RTC_MIGRATIONS)
+
+        participants = ParticipantStore(api)
+        token_service = TokenService(
+            api, config, self._readiness, OpenIdVerifier(api, config.token_service),
+            self._guest_expiry, participants,
+        )
+        token_service.register(self.rtc_router)
+        SfuWebhook(api, config.sfu, self._readiness, participants).register(self.rtc_router)
+
+        api.looping_background_call(
+            token_service.prune_participants, _PARTICIPANT_PRUNE_INTERVAL_MS
+        )
 
     async def _start(self) -> None:
         await self._schema.ensure_ready()
