@@ -13,6 +13,8 @@ from synapse.module_api import ModuleApi
 
 from synapse_hubs import __name__ as package_name
 from synapse_hubs.config import HubsConfig, parse_config
+from synapse_hubs.demo.demo_links import DemoLinks
+from synapse_hubs.demo.schema import DEMO_MIGRATIONS
 from synapse_hubs.eid.feature import EidFeature
 from synapse_hubs.guests.admission import GuestAdmission
 from synapse_hubs.guests.attempt_limiter import PasswordAttemptLimiter
@@ -76,6 +78,7 @@ class HubsModule:
     def _wire_meetings_and_guests(self) -> None:
         api, config = self._api, self._config
         self._schema.register("guests", GUEST_MIGRATIONS)
+        self._schema.register("demo", DEMO_MIGRATIONS)
 
         link_store = LinkStore(api)
         guest_store = GuestStore(api)
@@ -96,6 +99,8 @@ class HubsModule:
         ).register(self.api_router)
         GuestLinksResource(api, self._readiness, access, links).register(self.api_router)
         GuestResource(api, self._readiness, admission).register(self.api_router)
+        if config.demo.enabled:
+            DemoLinks(api, config.demo, self._readiness, factory, links).register(self.api_router)
 
         api.register_account_validity_callbacks(
             is_user_expired=self._guest_expiry.is_user_expired
