@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 PARTICIPANT_LEFT = "participant_left"
 
+# livekit.DisconnectReason when the same identity connected again, as a name
+# (protobuf JSON) or as its number.
+_DUPLICATE_IDENTITY = ("DUPLICATE_IDENTITY", 2)
+
 
 class SfuWebhook:
     def __init__(
@@ -61,6 +65,12 @@ class SfuWebhook:
             raise SynapseError(400, "participant_left needs room.name and participant.identity",
                                Codes.BAD_JSON)
 
+        if participant.get("disconnectReason") in _DUPLICATE_IDENTITY:
+            # The device reconnected under the same identity and is still in the call.
+            logger.debug("Kept call membership of a participant that reconnected in %s",
+                         livekit_room)
+            return
+
         known = await self._participants.find(livekit_room, identity)
         if known is None:
             logger.debug("SFU reported an unknown participant leaving LiveKit room %s",
@@ -70,8 +80,6 @@ class SfuWebhook:
             # Only the user's own homeserver can send events as that user.
             return
 
-        # TODO: a participant_left caused by the same device reconnecting would end a
-        # live membership; the SFU's webhook should report why the participant left.
         await end_call_membership(
             self._api, known.room_id, known.user_id, known.device_id, _created_at_ms(event)
         )

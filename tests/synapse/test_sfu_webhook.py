@@ -115,6 +115,18 @@ def test_rejoin_creates_one_membership(homeserver, caller):
     assert active[0]["state_key"] == state_key(client)
 
 
+def test_reconnect_keeps_membership(homeserver, caller):
+    client, room_id, room_name, identity = caller
+    event = left_event(room_name, identity)
+    event["participant"]["disconnectReason"] = "DUPLICATE_IDENTITY"
+
+    answer = post_webhook(homeserver, event)
+
+    assert answer.status_code == 200
+    assert client.state_event(room_id, CALL_MEMBER, state_key(client))["device_id"] == \
+        client.device_id
+
+
 def test_membership_newer_than_leave_kept(homeserver, caller):
     client, room_id, room_name, identity = caller
 

@@ -8,6 +8,8 @@ import time
 import jwt
 import pytest
 
+from sfu.admin.webhooks import WebhookNotifier
+from sfu.config import SfuConfig, WebhookConfig
 from synapse_hubs.rtc.webhook_auth import WebhookAuthError, verify_webhook
 
 KEY = "hubs-test"
@@ -48,6 +50,13 @@ def test_missing_body_hash_rejected():
 
     with pytest.raises(WebhookAuthError):
         verify_webhook(BODY, token, KEY, SECRET)
+
+
+def test_our_sfu_signature_accepted():
+    notifier = WebhookNotifier(SfuConfig(
+        keys={KEY: SECRET}, webhook=WebhookConfig(url="http://127.0.0.1:1/hook", api_key=KEY)))
+
+    verify_webhook(BODY, notifier.sign(BODY), KEY, SECRET)
 
 
 def test_unsigned_token_rejected():
