@@ -95,7 +95,8 @@ class DemoLinks:
 
     async def _ensure_organiser(self) -> str:
         user_id = self._api.get_qualified_user_id(ORGANISER_LOCALPART)
-        if not await self._api.check_user_exists(user_id):
+        # get_userinfo_by_id, unlike check_user_exists, logs no failed-login warning.
+        if await self._api.get_userinfo_by_id(user_id) is None:
             await self._api.register_user(ORGANISER_LOCALPART, displayname=ORGANISER_DISPLAY_NAME)
             logger.info("Registered the demo organiser %s", user_id)
         return user_id
