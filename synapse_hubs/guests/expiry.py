@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Expire guest accounts through Synapse's account-validity callback.
 
-Synapse calls is_user_expired on every authenticated request; a True result
-makes it reject the request with 403 ORG_MATRIX_EXPIRED_ACCOUNT while the
+Synapse calls is_user_expired on every authenticated request. A True result
+makes it reject the request with 403 ORG_MATRIX_EXPIRED_ACCOUNT, and the
 account and its data stay in place.
 """
 

@@ -45,7 +45,7 @@ def parse_sfu_get(body: Mapping[str, Any]) -> TokenRequest:
 def parse_get_token(body: Mapping[str, Any]) -> TokenRequest:
     """Parse `{"room_id", "slot_id", "openid_token", "member"}`.
 
-    `member` holds `id`, `claimed_user_id` and `claimed_device_id`.
+    `member` contains `id`, `claimed_user_id` and `claimed_device_id`.
     """
     member = _object(body, "member")
     return TokenRequest(
