@@ -73,6 +73,14 @@ def _string(body: Mapping[str, Any], name: str, parent: str = "") -> str:
         raise SynapseError(
             400, f"The request body needs a non-empty string `{path}`", Codes.BAD_JSON
         )
+    # JSON allows lone UTF-16 surrogates, which neither hashing nor the database accept.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise SynapseError(
+                400, f"`{path}` is not valid Unicode text", Codes.BAD_JSON
+            ) from error
     return value
 
 

@@ -44,6 +44,7 @@ def test_get_token_parsed():
     {**SFU_GET, "openid_token": "tok"},
     {**SFU_GET, "openid_token": {"access_token": "tok"}},
     {**SFU_GET, "openid_token": {"matrix_server_name": "hubs.test"}},
+    {**SFU_GET, "device_id": "DEV\ud800"},
 ])
 def test_sfu_get_bad_bodies(body):
     with pytest.raises(SynapseError) as error:
