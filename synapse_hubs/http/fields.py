@@ -21,6 +21,7 @@ def required_string(body: Mapping[str, Any], name: str, parent: str = "") -> str
         raise SynapseError(400, f"{_path(parent, name)} must be a string", Codes.BAD_JSON)
     if not value:
         raise SynapseError(400, f"{_path(parent, name)} must not be empty", Codes.BAD_JSON)
+    _require_unicode_text(value, _path(parent, name))
     return value
 
 
@@ -31,6 +32,7 @@ def optional_string(body: Mapping[str, Any], name: str, parent: str = "") -> str
         return None
     if not isinstance(value, str):
         raise SynapseError(400, f"{_path(parent, name)} must be a string", Codes.BAD_JSON)
+    _require_unicode_text(value, _path(parent, name))
     return value
 
 
@@ -66,6 +68,16 @@ def required_object(body: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise SynapseError(400, f"{name} must be a JSON object", Codes.BAD_JSON)
     return value
+
+
+def _require_unicode_text(value: str, path: str) -> None:
+    # JSON allows lone UTF-16 surrogates, which hashing and the database cannot encode.
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SynapseError(400, f"{path} is not valid Unicode text", Codes.BAD_JSON) from error
 
 
 def _path(parent: str, name: str) -> str:

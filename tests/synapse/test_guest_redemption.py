@@ -131,6 +131,18 @@ def test_empty_display_name_refused(organiser, room_id, guests, typed):
     assert answer.json()["errcode"] == "M_INVALID_PARAM"
 
 
+def test_lone_surrogate_password_refused(organiser, room_id, guests):
+    token = link_token(create_link(organiser, room_id, password="lösen")["url"])
+
+    answer = guests.session.post(
+        f"{guests.base_url}/_synapse/client/hubs/v1/guest/{token}/redeem",
+        data=b'{"display_name": "Greta", "password": "\\ud800"}',
+        headers={"Content-Type": "application/json"}, timeout=30)
+
+    assert answer.status_code == 400
+    assert answer.json()["errcode"] == "M_BAD_JSON"
+
+
 def test_missing_display_name_refused(organiser, room_id, guests):
     token = link_token(create_link(organiser, room_id)["url"])
 
