@@ -91,8 +91,10 @@ class HubsModule:
         links = GuestLinks(api, link_store, passwords)
         admission = GuestAdmission(
             api, config.guests, link_store, guest_store, passwords, limiter,
-            self._service_account,
+            self._service_account, self.eid.gate,
         )
+        # Guests count as external participants for meetings' e-ID policies.
+        self.eid.gate.add_guest_check(self._guest_expiry.is_guest)
 
         MeetingsResource(
             api, self._readiness, access, factory, self._guest_expiry.is_guest
@@ -114,7 +116,7 @@ class HubsModule:
         participants = ParticipantStore(api)
         token_service = TokenService(
             api, config, self._readiness, OpenIdVerifier(api, config.token_service),
-            self._guest_expiry, participants,
+            self._guest_expiry, participants, self.eid.gate,
         )
         token_service.register(self.rtc_router)
         SfuWebhook(api, config.sfu, self._readiness, participants).register(self.rtc_router)

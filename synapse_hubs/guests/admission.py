@@ -3,7 +3,9 @@
 
 A guest is a real local account (`guest-<random>`), recorded in hubs_guests
 with the link it came from. The service account invites it into the meeting
-and the guest joins. Once the link expires or is revoked, is_user_expired
+and the guest joins, unless the meeting's e-ID policy requires a
+verification first: then the guest stays invited, and the join page joins
+after the step-up. Once the link expires or is revoked, is_user_expired
 locks the account and every path here returns 410.
 """
 
@@ -17,6 +19,8 @@ from synapse.module_api.errors import Codes, SynapseError
 
 from synapse_hubs.config import GuestConfig
 from synapse_hubs.display_text import clean_display_text, truncate_display_text
+from synapse_hubs.eid.admission_gate import ERRCODE as EID_REQUIRED
+from synapse_hubs.eid.admission_gate import AdmissionGate
 from synapse_hubs.guests.attempt_limiter import PasswordAttemptLimiter
 from synapse_hubs.guests.bearer_tokens import bearer_token_digest, new_bearer_token
 from synapse_hubs.guests.guest_store import GuestAccount, GuestStore
@@ -52,9 +56,14 @@ class GuestSession:
     display_name: str
     link_id: str
     cookie_max_age_s: int
+    # False while the guest is only invited, waiting for an e-ID verification.
+    joined: bool
+    # The e-ID step-up link and policy ("se.hubs.eid_url", "se.hubs.eid_policy")
+    # when the meeting requires a verification before the guest may join.
+    eid_requirement: dict[str, Any] | None = None
 
     def response_body(self, homeserver_url: str) -> dict[str, Any]:
-        return {
+        body = {
             "user_id": self.user_id,
             "access_token": self.access_token,
             "device_id": self.device_id,
@@ -62,7 +71,12 @@ class GuestSession:
             "homeserver_url": homeserver_url,
             "return_token": self.return_token,
             "display_name": self.display_name,
+            "joined": self.joined,
         }
+        if self.eid_requirement is not None:
+            body["eid_url"] = self.eid_requirement["se.hubs.eid_url"]
+            body["eid_policy"] = self.eid_requirement["se.hubs.eid_policy"]
+        return body
 
 
 class GuestAdmission:
@@ -75,6 +89,7 @@ class GuestAdmission:
         passwords: LinkPasswords,
         limiter: PasswordAttemptLimiter,
         service_account: ServiceAccount,
+        eid_gate: AdmissionGate,
     ) -> None:
         self._api = api
         self._config = config
@@ -83,16 +98,20 @@ class GuestAdmission:
         self._passwords = passwords
         self._limiter = limiter
         self._service_account = service_account
+        self._eid_gate = eid_gate
 
     async def describe(self, link_token: str) -> dict[str, Any]:
         """Return what the join page shows before the guest types a name."""
         link = await self.find_active_link(link_token)
         state = await self._meeting_state(link)
+        eid_policy = await self._eid_gate.policy_for(link.room_id)
 
         assert state.meeting is not None  # _meeting_state raises for non-meetings
         return {
             "title": state.meeting.title,
             "requires_password": link.has_password,
+            # Guests count as external participants for the e-ID policy.
+            "eid_required": eid_policy.applies_to(True),
             "status": "active",
         }
 
@@ -123,11 +142,13 @@ class GuestAdmission:
 
         service_user = self._service_account.user_id
         await self._api.update_room_membership(service_user, user_id, link.room_id, "invite")
-        await self._api.update_room_membership(user_id, user_id, link.room_id, "join")
+        eid_requirement = await self._join_unless_eid_required(user_id, link.room_id)
 
-        logger.info("Admitted guest %s to %s through link %s",
-                    user_id, link.room_id, link.link_id)
-        return await self._new_session(link, account, return_token, clean_name)
+        logger.info("Admitted guest %s to %s through link %s (joined=%s)",
+                    user_id, link.room_id, link.link_id, eid_requirement is None)
+        return await self._new_session(
+            link, account, return_token, clean_name, eid_requirement=eid_requirement
+        )
 
     async def come_back(self, link_token: str, return_token: str | None) -> GuestSession:
         """Return a new device for the guest that has return_token, while the link is valid."""
@@ -147,9 +168,12 @@ class GuestAdmission:
 
         localpart = UserID.from_string(account.user_id).localpart
         profile = await self._api.get_profile_for_user(localpart)
+        state = await load_meeting_room_state(self._api, account.room_id, account.user_id)
         logger.info("Guest %s came back to %s through link %s",
                     account.user_id, account.room_id, link.link_id)
-        return await self._new_session(link, account, return_token, profile.display_name or "")
+        return await self._new_session(
+            link, account, return_token, profile.display_name or "", joined=state.is_joined
+        )
 
     async def find_active_link(self, link_token: str) -> GuestLink:
         """Return the link of this token; raise 404 if unknown, 410 if expired or revoked."""
@@ -202,6 +226,22 @@ class GuestAdmission:
             logger.info("Wrong guest password on link %s", link.link_id)
             raise SynapseError(403, WRONG_PASSWORD_MESSAGE, Codes.FORBIDDEN)
 
+    async def _join_unless_eid_required(
+        self, user_id: str, room_id: str
+    ) -> dict[str, Any] | None:
+        """Join the invited guest, or return the e-ID requirement that blocks the join."""
+        try:
+            await self._eid_gate.require_verification(user_id, room_id)
+        except SynapseError as error:
+            if error.errcode != EID_REQUIRED:
+                raise
+            logger.info("Guest %s stays invited to %s until an e-ID verification",
+                        user_id, room_id)
+            return error.error_dict(None)
+
+        await self._api.update_room_membership(user_id, user_id, room_id, "join")
+        return None
+
     async def _register_guest_account(self, display_name: str) -> str:
         for _ in range(_REGISTRATION_ATTEMPTS):
             localpart = GUEST_LOCALPART_PREFIX + secrets.token_hex(6)
@@ -214,7 +254,13 @@ class GuestAdmission:
         raise SynapseError(500, "Could not create a guest account; try again", Codes.UNKNOWN)
 
     async def _new_session(
-        self, link: GuestLink, account: GuestAccount, return_token: str, display_name: str
+        self,
+        link: GuestLink,
+        account: GuestAccount,
+        return_token: str,
+        display_name: str,
+        joined: bool = True,
+        eid_requirement: dict[str, Any] | None = None,
     ) -> GuestSession:
         device_id, access_token, _, _ = await self._api.register_device(
             account.user_id, initial_display_name=DEVICE_DISPLAY_NAME
@@ -232,4 +278,6 @@ class GuestAdmission:
                 self._api.get_current_time_msec(),
                 self._config.return_cookie_max_age_s,
             ),
+            joined=joined and eid_requirement is None,
+            eid_requirement=eid_requirement,
         )

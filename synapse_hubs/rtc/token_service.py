@@ -2,8 +2,9 @@
 """SFU token service compatible with element-hq/lk-jwt-service: /sfu/get and /get_token.
 
 A caller proves who it is with a Matrix OpenID token, and gets a LiveKit JWT
-for the room's call if it is a joined member of the room. A guest whose
-link expired or was revoked is refused even while still a member.
+for the room's call if it is a joined member of the room and meets the
+room's e-ID policy. A guest whose link expired or was revoked is refused
+even while still a member.
 """
 
 import logging
@@ -13,6 +14,7 @@ from synapse.module_api import ModuleApi, SynapseRequest, parse_json_object_from
 from synapse.module_api.errors import Codes, SynapseError
 
 from synapse_hubs.config import HubsConfig
+from synapse_hubs.eid.admission_gate import AdmissionGate
 from synapse_hubs.guests.expiry import GuestExpiry
 from synapse_hubs.guests.link_status import STATUS_ACTIVE
 from synapse_hubs.http.router import JsonRouter
@@ -45,6 +47,7 @@ class TokenService:
         openid: OpenIdVerifier,
         guest_expiry: GuestExpiry,
         participants: ParticipantStore,
+        eid_gate: AdmissionGate,
     ) -> None:
         self._api = api
         self._config = config
@@ -52,6 +55,7 @@ class TokenService:
         self._openid = openid
         self._guest_expiry = guest_expiry
         self._participants = participants
+        self._eid_gate = eid_gate
 
     def register(self, router: JsonRouter) -> None:
         router.add("POST", "/sfu/get", self._sfu_get)
@@ -128,6 +132,14 @@ class TokenService:
                 403, Codes.FORBIDDEN, "You are not a member of this room",
                 room_id, user_id, f"membership {state.membership}",
             )
+
+        # A policy made stricter after the join applies to the call at once.
+        try:
+            await self._eid_gate.require_verification(user_id, room_id)
+        except SynapseError:
+            logger.info("Refused SFU token in %s for %s: e-ID verification required",
+                        room_id, user_id)
+            raise
 
         try:
             livekit_room = livekit_room_name(room_id, token_request.slot_id)

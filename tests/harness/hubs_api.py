@@ -11,11 +11,23 @@ from tests.harness.matrix_client import MatrixClient, quote
 API_PREFIX = "/_synapse/client/hubs/v1"
 RTC_PREFIX = "/_synapse/client/hubs/rtc"
 
+EID_POLICY = "se.hubs.eid_policy"
+NO_EID = {"required_for": "nobody", "methods": []}
+
 
 def create_meeting(client: MatrixClient, title: str = "Bygglovsmöte", access: str = "public",
-                   expect: int | None = 200, **extra: Any) -> Any:
-    return client.request("POST", f"{API_PREFIX}/meetings",
+                   expect: int | None = 200, eid_policy: dict[str, Any] | None = NO_EID,
+                   **extra: Any) -> Any:
+    """Create a meeting as `client`, then set its e-ID policy unless eid_policy is None.
+
+    The test server's default policy requires e-ID from guests, so tests of
+    other features get a meeting that requires nothing; None keeps the default.
+    """
+    body = client.request("POST", f"{API_PREFIX}/meetings",
                           json={"title": title, "access": access, **extra}, expect=expect)
+    if expect == 200 and eid_policy is not None:
+        client.put_state(body["room_id"], EID_POLICY, "", eid_policy)
+    return body
 
 
 def get_meeting(client: MatrixClient, room_id: str, expect: int | None = 200) -> Any:

@@ -38,7 +38,8 @@ def test_describe_active_link(organiser, room_id, guests):
 
     assert answer.status_code == 200
     assert answer.json() == {
-        "title": "Medborgardialog", "requires_password": True, "status": "active",
+        "title": "Medborgardialog", "requires_password": True, "eid_required": False,
+        "status": "active",
     }
 
 
@@ -57,7 +58,8 @@ def test_redeem_creates_joined_guest(homeserver, organiser, room_id, guests):
     assert answer.status_code == 200
     body = answer.json()
     assert set(body) == {"user_id", "access_token", "device_id", "room_id", "homeserver_url",
-                         "return_token", "display_name"}
+                         "return_token", "display_name", "joined"}
+    assert body["joined"] is True
     assert body["user_id"].startswith("@guest-")
     assert body["user_id"].endswith(f":{homeserver.server_name}")
     assert body["room_id"] == room_id
@@ -200,6 +202,7 @@ def test_guest_reads_chat_after_coming_back(homeserver, organiser, room_id, gues
     assert again["user_id"] == first["user_id"]
     assert again["room_id"] == room_id
     assert again["display_name"] == "Greta Gäst"
+    assert again["joined"] is True
     assert again["access_token"] != first["access_token"]
     assert again["device_id"] != first["device_id"]
     returned = guest_client(homeserver.base_url, again)
