@@ -19,6 +19,7 @@ export class LocalMedia {
   audioDeviceId: string | undefined;
 
   async startCamera(deviceId = this.videoDeviceId): Promise<LocalVideoTrack> {
+    // TODO: offer background blur (a LiveKit track processor bundled with the page, no CDN).
     this.stopCamera();
     this.videoTrack = await createLocalVideoTrack({ deviceId, resolution: { width: 1280, height: 720, frameRate: 30 } });
     this.videoDeviceId = this.videoTrack.mediaStreamTrack.getSettings().deviceId ?? deviceId;

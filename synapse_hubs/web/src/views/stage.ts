@@ -143,7 +143,11 @@ export class Stage {
     }
 
     this.markMainTile(participants);
-    this.tileArea.replaceChildren(...ordered);
+    // Touch the DOM only when the order changed: moving playing <video> elements is needless work.
+    const current = Array.from(this.tileArea.children);
+    if (current.length !== ordered.length || current.some((child, index) => child !== ordered[index])) {
+      this.tileArea.replaceChildren(...ordered);
+    }
     this.tileArea.dataset.count = String(ordered.length);
   }
 
