@@ -32,13 +32,16 @@ export interface Meeting {
   meeting_url?: string;
 }
 
+/** A guest link as moderators see it; times are milliseconds since the epoch. */
 export interface GuestLink {
   link_id: string;
-  url: string;
+  /** Only in the answer to creating the link: the server keeps no copy of the token. */
+  url?: string;
   label: string | null;
   created_at: number;
   expires_at: number | null;
   has_password: boolean;
+  revoked?: boolean;
 }
 
 export class HubsApi {

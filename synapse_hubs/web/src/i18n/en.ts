@@ -115,6 +115,8 @@ export const en = {
   linkCopied: "The link was copied.",
   copyManually: "Copy the selected link with Ctrl+C.",
   revokeLink: "Revoke",
+  linkStateRevoked: "revoked",
+  linkStateExpired: "expired",
   guestLinkRevoked: "The link was revoked.",
 
   // Errors

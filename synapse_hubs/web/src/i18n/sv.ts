@@ -110,6 +110,8 @@ export const sv: Record<MessageKey, string> = {
   linkCopied: "Länken har kopierats.",
   copyManually: "Kopiera den markerade länken med Ctrl+C.",
   revokeLink: "Dra tillbaka",
+  linkStateRevoked: "tillbakadragen",
+  linkStateExpired: "har gått ut",
   guestLinkRevoked: "Länken har dragits tillbaka.",
 
   errorNameRequired: "Skriv ditt namn.",

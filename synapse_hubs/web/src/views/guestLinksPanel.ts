@@ -90,7 +90,7 @@ export class GuestLinksPanel {
       });
       this.password.value = "";
       this.label.value = "";
-      this.createdUrl.value = absoluteUrl(link.url);
+      this.createdUrl.value = absoluteUrl(link.url ?? "");
       this.createdBox.hidden = false;
       this.createdUrl.select();
       this.say("guestLinkCreated");
@@ -118,13 +118,18 @@ export class GuestLinksPanel {
       " · ",
       link.has_password ? text("withPassword") : text("withoutPassword"),
       " · ",
-      link.expires_at ? text("expiresAt", { time: formatTime(link.expires_at) }) : text("expiresNever"),
+      linkState(link),
     ]);
-    const copy = el("button", { type: "button", class: "link-button" }, [text("copyLink")]);
-    copy.addEventListener("click", () => void this.copy(absoluteUrl(link.url)));
+    const item = el("li", { class: "link-item" }, [details]);
+    if (link.revoked || isExpired(link)) {
+      item.classList.add("inactive");
+      return item;
+    }
+
     const revoke = el("button", { type: "button", class: "link-button danger" }, [text("revokeLink")]);
     revoke.addEventListener("click", () => void this.revoke(link));
-    return el("li", { class: "link-item" }, [details, el("span", { class: "link-actions" }, [copy, revoke])]);
+    item.append(el("span", { class: "link-actions" }, [revoke]));
+    return item;
   }
 
   private async revoke(link: GuestLink): Promise<void> {
@@ -163,6 +168,17 @@ export class GuestLinksPanel {
 
 function field(id: string, labelKey: MessageKey, control: HTMLElement): HTMLElement {
   return el("div", { class: "field" }, [el("label", { for: id }, [text(labelKey)]), control]);
+}
+
+function linkState(link: GuestLink): HTMLElement {
+  if (link.revoked) return text("linkStateRevoked");
+  if (link.expires_at === null) return text("expiresNever");
+  if (isExpired(link)) return text("linkStateExpired");
+  return text("expiresAt", { time: formatTime(link.expires_at) });
+}
+
+function isExpired(link: GuestLink): boolean {
+  return link.expires_at !== null && link.expires_at <= Date.now();
 }
 
 function absoluteUrl(url: string): string {
