@@ -14,6 +14,17 @@ from tests.harness.matrix_client import MatrixClient
 PAGES = "/_synapse/client/hubs"
 
 
+# Meeting rooms let every member publish a call membership; a plain room
+# created for a test needs the same power level for that event type.
+CALL_MEMBER_POWER_LEVELS = {"events": {"org.matrix.msc3401.call.member": 0}}
+
+
+def create_call_room(user: MatrixClient, name: str) -> str:
+    """Create a public room where every member may join the call."""
+    return user.create_room(name=name, preset="public_chat",
+                            power_level_content_override=CALL_MEMBER_POWER_LEVELS)
+
+
 def meet_url(base_url: str, room_id: str | None = None) -> str:
     if room_id is None:
         return f"{base_url}{PAGES}/meet/"

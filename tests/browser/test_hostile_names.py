@@ -8,7 +8,14 @@ neither runs as HTML nor flips the text around it.
 
 import pytest
 
-from tests.browser.join_page import join_call, meet_url, open_chat_only, remember_session, send_chat
+from tests.browser.join_page import (
+    create_call_room,
+    join_call,
+    meet_url,
+    open_chat_only,
+    remember_session,
+    send_chat,
+)
 from tests.harness.browser import new_context
 from tests.harness.matrix_client import quote
 
@@ -59,7 +66,7 @@ def test_hostile_sender_name_in_chat(homeserver, chromium):
 def test_hostile_participant_name_on_tile(homeserver, chromium):
     viewer = homeserver.register_user()
     hostile = homeserver.register_user()
-    room_id = viewer.create_room(name="Namn i samtal", preset="public_chat")
+    room_id = create_call_room(viewer, "Namn i samtal")
     hostile.join(room_id)
     set_display_name(hostile, HOSTILE_NAME)
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.join_page import join_call, meet_url, remember_session, send_chat
+from tests.browser.join_page import create_call_room, join_call, meet_url, remember_session, send_chat
 from tests.harness.browser import new_context
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def assert_inside_viewport(element, description):
 
 def test_phone_call_controls_and_chat(homeserver, chromium):
     user = homeserver.register_user()
-    room_id = user.create_room(name="Mobilmöte", preset="public_chat")
+    room_id = create_call_room(user, "Mobilmöte")
     context = new_context(chromium, viewport=PHONE, is_mobile=True, has_touch=True)
     remember_session(context, homeserver.base_url, user)
     page = context.new_page()

@@ -47,8 +47,9 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       allowChatOnly: false,
       onJoin: async (choice) => {
         const session = await redeem(api, token, choice);
-        preJoin.dispose();
         await enterMeeting(session, choice);
+        // Only now: the call has taken the tracks, and dispose() stops what is left.
+        preJoin.dispose();
       },
     });
     shell.show(preJoin.element);
@@ -78,8 +79,8 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       requiresPassword: false,
       allowChatOnly: true,
       onJoin: async (choice) => {
-        preJoin.dispose();
         await enterMeeting(session, choice);
+        preJoin.dispose();
       },
     });
     shell.show(preJoin.element);

@@ -45,8 +45,9 @@ export class MeetingSession {
       requiresPassword: false,
       allowChatOnly: true,
       onJoin: async (choice) => {
-        preJoin.dispose();
         await this.enter(choice);
+        // Only now: the call has taken the tracks, and dispose() stops what is left.
+        preJoin.dispose();
       },
     });
     this.shell.show(preJoin.element);
