@@ -24,7 +24,7 @@ from tests.browser.join_page import (
     sign_in_with_password,
     wait_for_prejoin,
 )
-from tests.harness.browser import collect_console, new_context
+from tests.harness.browser import collect_console, new_context, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +46,9 @@ def create_password_link_on_page(page):
     page.click(".control-links")
     page.fill("#guest-link-password", LINK_PASSWORD)
     page.click(".create-link")
-    page.wait_for_function("document.querySelector('#created-link-url')?.value.includes('/join/')")
-    return page.input_value("#created-link-url")
+    # Polled from Python: wait_for_function evaluates a string, which the page's CSP forbids.
+    return wait_until(lambda: "/join/" in page.input_value("#created-link-url") and page.input_value("#created-link-url"),
+                      20, "no guest link appeared after creating one")
 
 
 def join_as_guest(page, guest_url):
