@@ -46,9 +46,12 @@ def create_password_link_on_page(page):
     page.click(".control-links")
     page.fill("#guest-link-password", LINK_PASSWORD)
     page.click(".create-link")
+    def created_link():
+        url = page.input_value("#created-link-url")
+        return url if "/join/" in url else None
+
     # Polled from Python: wait_for_function evaluates a string, which the page's CSP forbids.
-    return wait_until(lambda: "/join/" in page.input_value("#created-link-url") and page.input_value("#created-link-url"),
-                      20, "no guest link appeared after creating one")
+    return wait_until(created_link, 20, "no guest link appeared after creating one")
 
 
 def join_as_guest(page, guest_url):
