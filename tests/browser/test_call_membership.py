@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The page's MatrixRTC session gets an SFU token and publishes its call membership.
 
-matrix-js-sdk's MatrixRTC session in the page asks the token service for a
-JWT and publishes an `org.matrix.msc3401.call.member` state event, which is
+matrix-js-sdk's MatrixRTC session in the page requests a JWT from the token
+service and publishes an `org.matrix.msc3401.call.member` state event, which is
 how Element clients see a guest in the call. The JWT identity must follow
 lk-jwt-service's rule for /sfu/get, `{user_id}:{device_id}`, because Element
 Call pairs members with LiveKit participants by that identity.

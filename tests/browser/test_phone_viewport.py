@@ -14,7 +14,8 @@ PHONE = {"width": 375, "height": 667}
 def assert_inside_viewport(element, description):
     box = element.bounding_box()
     assert box is not None, f"{description} is not rendered"
-    assert box["x"] >= 0 and box["y"] >= 0, f"{description} starts off screen: {box}"
+    assert box["x"] >= 0, f"{description} starts left of the screen: {box}"
+    assert box["y"] >= 0, f"{description} starts above the screen: {box}"
     assert box["x"] + box["width"] <= PHONE["width"] + 0.5, f"{description} overflows right: {box}"
     assert box["y"] + box["height"] <= PHONE["height"] + 0.5, f"{description} overflows bottom: {box}"
 
@@ -40,7 +41,8 @@ def test_phone_call_controls_and_chat(homeserver, chromium):
         assert control.is_visible(), f"{label} is hidden"
         assert_inside_viewport(control, label)
         box = control.bounding_box()
-        assert box["width"] >= 40 and box["height"] >= 40, f"{label} is too small to tap: {box}"
+        assert box["width"] >= 40, f"{label} is too narrow to tap: {box}"
+        assert box["height"] >= 40, f"{label} is too low to tap: {box}"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_inside_viewport(page.query_selector(".tile"), "own video tile")
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // localStorage access that survives browsers where storage is disabled or
-// throws (private modes); the page then only forgets things between visits.
+// throws (private modes). There the page works but keeps nothing between visits.
 
 export function loadString(key: string): string | null {
   try {

@@ -35,7 +35,7 @@ export interface Meeting {
 /** A guest link as moderators see it; times are milliseconds since the epoch. */
 export interface GuestLink {
   link_id: string;
-  /** Only in the answer to creating the link: the server keeps no copy of the token. */
+  /** Only in the response to creating the link, because the server keeps no copy of the token. */
   url?: string;
   label: string | null;
   created_at: number;

@@ -10,7 +10,7 @@ export interface Credentials {
   deviceId: string;
 }
 
-/** What a guest needs to come back through the same link later. */
+/** Return token and name with which a guest comes back through the same link later. */
 export interface GuestReturn {
   returnToken: string;
   displayName: string;
@@ -39,7 +39,7 @@ function isGuestReturn(value: unknown): value is GuestReturn {
   );
 }
 
-/** The signed-in staff session, if it belongs to this homeserver. */
+/** Load the signed-in staff session if it belongs to this homeserver. */
 export function loadSignedInSession(homeserverUrl: string): Credentials | null {
   const session = loadJson(SESSION_KEY, isCredentials);
   return session && session.homeserverUrl === homeserverUrl ? session : null;

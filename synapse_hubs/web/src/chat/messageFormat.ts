@@ -130,8 +130,8 @@ export function markdownToContent(source: string): OutgoingText {
   return { body: source, format: MATRIX_HTML_FORMAT, formatted_body: html };
 }
 
-// What marked renders for text without Markdown syntax, so we can tell when
-// no formatting was used.
+// Render `source` the way marked renders text without Markdown syntax, so a
+// match shows that no formatting was used.
 function plainParagraph(source: string): string {
   const escaped = source
     .trim()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // One participation in the meeting's call: the LiveKit media connection plus
-// the MatrixRTC membership that tells Matrix clients (Element Call, Element
+// the MatrixRTC membership that shows Matrix clients (Element Call, Element
 // Web, Element X) that this account and device are in the call.
 //
 // Order as Element Call does it: get the SFU token first, connect the media,

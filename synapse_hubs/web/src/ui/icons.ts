@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Line icons drawn as inline SVG, so the page needs no icon font or image host.
-// Each icon is decorative: the button that holds it carries the label.
+// Each icon is decorative: the button that contains it carries the label.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
