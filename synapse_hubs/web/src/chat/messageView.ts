@@ -24,6 +24,7 @@ export interface MessageActions {
 }
 
 export function isRenderableMessage(event: MatrixEvent): boolean {
+  // TODO: apply edits (m.replace) to the original message; they are skipped for now.
   return event.getType() === "m.room.message" && !event.isRelation("m.replace");
 }
 
