@@ -38,6 +38,7 @@ from synapse_hubs.rtc.token_service import TokenService
 from synapse_hubs.rtc.webhook import SfuWebhook
 from synapse_hubs.service_account import ServiceAccount
 from synapse_hubs.storage.store import SchemaGate
+from synapse_hubs.web.resource import register_web_pages
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class HubsModule:
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)
+        register_web_pages(api, config)
 
         api.run_as_background_process("hubs_startup", self._start)
         logger.info("Hubs module loaded (service user %s)", self._service_account.user_id)

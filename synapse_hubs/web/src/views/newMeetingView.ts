@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// Signed-in users: create a meeting and go to its page.
+
+import type { HubsApi, MeetingAccess } from "../api/hubsApi";
+import { text, setText } from "../i18n";
+import { el } from "../ui/dom";
+
+export const MAX_MEETING_TITLE_LENGTH = 120;
+
+export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (roomId: string) => void): HTMLElement {
+  const title = el("input", { id: "meeting-title", type: "text", maxlength: String(MAX_MEETING_TITLE_LENGTH), required: "", dir: "auto" });
+  const access = el("select", { id: "meeting-access" }, [
+    el("option", { value: "public" }, [text("accessPublic")]),
+    el("option", { value: "private" }, [text("accessPrivate")]),
+  ]);
+  const error = el("p", { class: "form-error", role: "alert" });
+  const submit = el("button", { type: "submit", class: "primary" }, [text("createMeeting")]);
+
+  const form = el("form", { class: "new-meeting-form" }, [
+    el("div", { class: "field" }, [el("label", { for: "meeting-title" }, [text("meetingTitle")]), title]),
+    el("div", { class: "field" }, [el("label", { for: "meeting-access" }, [text("meetingAccess")]), access]),
+    error,
+    el("div", { class: "form-actions" }, [submit]),
+  ]);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (title.value.trim() === "") {
+      setText(error, "errorTitleRequired");
+      title.focus();
+      return;
+    }
+    submit.disabled = true;
+    api
+      .createMeeting(accessToken, title.value.trim(), access.value as MeetingAccess)
+      .then((meeting) => onCreated(meeting.room_id))
+      .catch((failure: unknown) => {
+        console.warn("Creating a meeting failed", failure);
+        setText(error, "errorCreateMeetingFailed");
+      })
+      .finally(() => {
+        submit.disabled = false;
+      });
+  });
+
+  return el("section", { class: "card new-meeting" }, [text("newMeetingHeading", undefined, "h1"), form]);
+}
