@@ -7,7 +7,9 @@ Example with every option (config/sfu.example.yaml has the same with comments)::
     rtc:
       announce_addresses: [127.0.0.1]   # ICE host candidates we offer
       allowed_remote_networks: []       # CIDRs; empty means any remote address
-      ice_servers: []                   # TURN servers handed to clients
+      ice_servers: []                   # TURN servers handed to clients:
+                                        # {urls, username, credential} or
+                                        # {urls, shared_secret, credential_ttl_s}
     keys: {API_KEY: API_SECRET}
     webhook: {url: null, api_key: API_KEY}
     room:
@@ -36,9 +38,18 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class IceServer:
+    """A TURN server for clients: static credentials, or a coturn shared secret.
+
+    With `shared_secret` the SFU mints short-lived credentials per participant
+    (coturn's `use-auth-secret`, the "TURN REST API" scheme), so no long-lived
+    TURN password ever reaches a browser.
+    """
+
     urls: tuple[str, ...]
     username: str = ""
     credential: str = ""
+    shared_secret: str = ""
+    credential_ttl_s: int = 86400
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,14 @@ def _parse_rtc(raw: Mapping[str, Any]) -> RtcConfig:
             raise ConfigError(option, "must be a mapping with 'urls'")
         urls = server["urls"]
         urls = (urls,) if isinstance(urls, str) else tuple(urls)
-        ice_servers.append(IceServer(urls, server.get("username", ""), server.get("credential", "")))
+        shared_secret = server.get("shared_secret", "")
+        if shared_secret and (server.get("username") or server.get("credential")):
+            raise ConfigError(option, "must have either shared_secret or username and credential")
+        ttl = server.get("credential_ttl_s", 86400)
+        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 60:
+            raise ConfigError(f"{option}.credential_ttl_s", "must be an integer >= 60")
+        ice_servers.append(IceServer(urls, server.get("username", ""), server.get("credential", ""),
+                                     shared_secret, ttl))
 
     return RtcConfig(
         announce_addresses=tuple(addresses),

@@ -9,6 +9,9 @@ SignalRequest at all ends it with close code 1003.
 """
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import logging
 import time
 
@@ -64,7 +67,7 @@ async def handle_rtc(request: web.Request) -> web.StreamResponse:
     auto_subscribe = request.query.get("auto_subscribe", "1") != "0"
     participant = await room.join(access, auto_subscribe)
     participant.attach_signal(sender)
-    ice_servers = _ice_servers(config)
+    ice_servers = _ice_servers(config, access.identity)
     await sender(protocol.join_response(room, participant, ice_servers))
     room.announce(participant)
 
@@ -123,10 +126,31 @@ async def _watch_pings(participant: Participant, websocket: web.WebSocketRespons
             return
 
 
-def _ice_servers(config: SfuConfig) -> list[rtc_pb.ICEServer]:
-    return [rtc_pb.ICEServer(urls=list(server.urls), username=server.username,
-                             credential=server.credential)
-            for server in config.rtc.ice_servers]
+def _ice_servers(config: SfuConfig, identity: str) -> list[rtc_pb.ICEServer]:
+    servers = []
+    for server in config.rtc.ice_servers:
+        username, credential = server.username, server.credential
+        if server.shared_secret:
+            username, credential = turn_credentials(server.shared_secret, identity,
+                                                    server.credential_ttl_s)
+        servers.append(rtc_pb.ICEServer(urls=list(server.urls), username=username,
+                                        credential=credential))
+    return servers
+
+
+def turn_credentials(shared_secret: str, identity: str, ttl_s: int,
+                     now: float | None = None) -> tuple[str, str]:
+    """Short-lived TURN credentials for coturn's use-auth-secret mode.
+
+    The username is "<expiry unix time>:<name>" and the password the base64
+    HMAC-SHA1 of the username under the shared secret (draft-uberti-behave-turn-rest-00).
+    The identity is hashed so that TURN logs do not carry Matrix ids.
+    """
+    expiry = int((now if now is not None else time.time()) + ttl_s)
+    name = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    username = f"{expiry}:{name}"
+    digest = hmac.new(shared_secret.encode(), username.encode(), hashlib.sha1).digest()
+    return username, base64.b64encode(digest).decode()
 
 
 class _Sender:
