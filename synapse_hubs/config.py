@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from synapse.module_api.errors import ConfigError
 
+from synapse_hubs.calendar.config import CalendarConfig, parse_calendar_config
 from synapse_hubs.eid.config import EidConfig, parse_eid_config
 
 DEFAULT_SERVICE_USER = "hubs"
@@ -75,6 +76,7 @@ class HubsConfig:
     eid: EidConfig = field(default_factory=EidConfig)
     # Language of the join page and of notices when the client states none.
     default_language: str = "sv"
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
 
 
 def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
@@ -99,6 +101,8 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
     if default_language not in ("sv", "en"):
         raise ConfigError("must be 'sv' or 'en'", ("default_language",))
 
+    calendar = parse_calendar_config(raw.get("calendar", {}), default_language)
+
     return HubsConfig(
         sfu=sfu,
         service_user=service_user,
@@ -107,6 +111,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
         demo=demo,
         eid=eid,
         default_language=default_language,
+        calendar=calendar,
     )
 
 

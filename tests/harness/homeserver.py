@@ -27,6 +27,7 @@ from synapse_hubs.cli.processes import (
     synapse_health_url,
     synapse_process,
 )
+from tests.harness.mail_sink import smtp_synapse_settings
 from tests.harness.matrix_client import MatrixClient, register_with_shared_secret
 from tests.harness.ports import free_port
 
@@ -76,8 +77,11 @@ class Homeserver:
                  postgres_admin_dsn: str | None = None,
                  module_overrides: dict[str, Any] | None = None,
                  synapse_overrides: dict[str, Any] | None = None,
-                 with_sfu: bool = True) -> None:
+                 with_sfu: bool = True, smtp_port: int | None = None) -> None:
+        """`smtp_port` points Synapse's `email:` section at a MailSink on loopback."""
         self._database: TestDatabase | None = None
+        if smtp_port is not None:
+            synapse_overrides = {**smtp_synapse_settings(smtp_port), **(synapse_overrides or {})}
         postgres_dsn = None
         if postgres_admin_dsn:
             self._database = TestDatabase(postgres_admin_dsn)
