@@ -94,7 +94,9 @@ async def send_email(settings: SmtpSettings, message: EmailMessage) -> None:
         settings.password.encode("utf-8") if settings.password else None,
         sender,
         recipient,
-        BytesIO(message.as_bytes()),
+        # Twisted's SMTP client turns every LF into CRLF itself, so the
+        # message must be serialised with bare LF line endings.
+        BytesIO(message.as_bytes(policy=message.policy.clone(linesep="\n"))),
         finished,
         heloFallback=True,
         requireAuthentication=settings.username is not None,
