@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from synapse.module_api import ModuleApi
 
 from synapse_hubs import __name__ as package_name
+from synapse_hubs.calendar.feature import CalendarFeature
 from synapse_hubs.config import HubsConfig, parse_config
 from synapse_hubs.demo.demo_links import DemoLinks
 from synapse_hubs.demo.schema import DEMO_MIGRATIONS
@@ -65,10 +66,15 @@ class HubsModule:
 
         self._wire_meetings_and_guests()
         self._wire_rtc()
+        self._calendar = CalendarFeature(
+            api, config.calendar, self._schema, self._service_account.user_id,
+            self.api_router, API_PREFIX,
+        )
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)
         register_web_pages(api, config)
+        self._calendar.start()
 
         api.run_as_background_process("hubs_startup", self._start)
         logger.info("Hubs module loaded (service user %s)", self._service_account.user_id)

@@ -24,8 +24,8 @@ async def resolve_addresses(
     """Find the ORGANIZER and ATTENDEE addresses of a meeting.
 
     The organiser's own e-mail address is used when their account has one,
-    so replies reach them; otherwise the invitations' sender address stands
-    in. Matrix participants appear as attendees only if their account has
+    so replies reach them. Otherwise the invitations' sender address is
+    used. Matrix participants appear as attendees only if their account has
     an e-mail address, because ATTENDEE needs a calendar address.
     """
     organiser_name = await directory.display_name(meeting.organiser_id)

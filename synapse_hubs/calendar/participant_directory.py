@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Display names and e-mail addresses of Matrix users, as far as this server knows them."""
+"""Look up display names and e-mail addresses of Matrix users in this server's records."""
 
 import logging
 

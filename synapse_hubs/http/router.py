@@ -24,7 +24,7 @@ Handler = Callable[..., Awaitable[tuple[int, Any]]]
 
 CORS_HEADERS = {
     b"Access-Control-Allow-Origin": b"*",
-    b"Access-Control-Allow-Methods": b"GET, HEAD, POST, PUT, DELETE, OPTIONS",
+    b"Access-Control-Allow-Methods": b"GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
     b"Access-Control-Allow-Headers": b"Authorization, Content-Type, X-Requested-With",
     b"Access-Control-Max-Age": b"86400",
 }

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Wire the calendar feature into the Hubs module: tables, endpoints, page and reminders."""
+
+import logging
+from typing import Awaitable, Callable
+
+from synapse.module_api import ModuleApi
+
+from synapse_hubs.calendar.chat_messages import ChatMessageReader
+from synapse_hubs.calendar.config import CalendarConfig
+from synapse_hubs.calendar.email_content import (
+    HTML_TEMPLATE,
+    TEMPLATE_DIRECTORY,
+    TEXT_TEMPLATE,
+    EmailTemplates,
+)
+from synapse_hubs.calendar.meeting_mailer import MeetingMailer
+from synapse_hubs.calendar.participant_directory import ParticipantDirectory
+from synapse_hubs.calendar.reminder_runner import ReminderRunner
+from synapse_hubs.calendar.room_messages import RoomMessages
+from synapse_hubs.calendar.schedule_api import ScheduleApi
+from synapse_hubs.calendar.schedule_page import SCHEDULE_PAGE_PATH, SchedulePageResource
+from synapse_hubs.calendar.schedule_service import ScheduleService
+from synapse_hubs.calendar.schedule_store import ScheduleStore
+from synapse_hubs.calendar.schema import FEATURE, MIGRATIONS
+from synapse_hubs.calendar.smtp_client import read_synapse_smtp_settings
+from synapse_hubs.calendar.standalone_rooms import StandaloneMeetingRooms
+from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.storage.store import SchemaGate
+
+logger = logging.getLogger(__name__)
+
+
+class CalendarFeature:
+    def __init__(
+        self,
+        api: ModuleApi,
+        config: CalendarConfig,
+        schema: SchemaGate,
+        service_user_id: str,
+        api_router: JsonRouter,
+        api_prefix: str,
+    ) -> None:
+        schema.register(FEATURE, MIGRATIONS)
+        wait_ready: Callable[[], Awaitable[None]] = schema.ensure_ready
+
+        smtp = read_synapse_smtp_settings(api)
+        if smtp is None:
+            logger.info(
+                "Calendar e-mail is off because Synapse's config has no email section "
+                "(email.notif_from); invitations and reminders go to the meeting rooms only"
+            )
+        sender = config.email_from or (smtp.sender if smtp else f"noreply@{api.server_name}")
+
+        directory = ParticipantDirectory(api)
+        messages = RoomMessages(api, service_user_id)
+        mailer = MeetingMailer(api, config, directory, _load_templates(api), smtp)
+        service = ScheduleService(
+            api,
+            config,
+            ScheduleStore(api),
+            StandaloneMeetingRooms(api, service_user_id),
+            messages,
+            mailer,
+        )
+        reader = ChatMessageReader(api, config.client_api_base_url or api.public_baseurl)
+        ScheduleApi(
+            api, config, service, directory, reader, sender, api_prefix, wait_ready
+        ).register(api_router)
+
+        api.register_web_resource(SCHEDULE_PAGE_PATH, SchedulePageResource(config))
+        self._reminders = ReminderRunner(api, config, messages, mailer, directory, wait_ready)
+
+    def start(self) -> None:
+        self._reminders.start()
+
+
+def _load_templates(api: ModuleApi) -> EmailTemplates:
+    # Through read_templates an admin can override the files from Synapse's
+    # `templates.custom_template_directory`.
+    html, text = api.read_templates(
+        [HTML_TEMPLATE, TEXT_TEMPLATE], custom_template_directory=str(TEMPLATE_DIRECTORY)
+    )
+    return EmailTemplates(html=html, text=text)
