@@ -116,6 +116,7 @@ class ScheduleService:
         edited = _apply_fields(current, fields)
         if edited == current:
             return current
+        _check_series_end(edited)
 
         now_ms = self._api.get_current_time_msec()
         updated = replace(edited, sequence=current.sequence + 1, updated_ts=now_ms)
@@ -252,6 +253,14 @@ def _apply_fields(meeting: ScheduledMeeting, fields: ScheduleFields) -> Schedule
                       if fields.participants is not None else meeting.participants),
         policy=fields.policy or meeting.policy,
     )
+
+
+def _check_series_end(meeting: ScheduledMeeting) -> None:
+    # A moved start can pass a stored `until`, which the request itself never named.
+    recurrence = meeting.recurrence
+    if recurrence and recurrence.until and recurrence.until < meeting.times.start_local.date():
+        raise SynapseError(400, "recurrence.until is before start; change or remove the "
+                           "recurrence", Codes.INVALID_PARAM)
 
 
 def _without(participants: tuple[Participant, ...], organiser_id: str) -> tuple[Participant, ...]:

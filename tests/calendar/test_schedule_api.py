@@ -317,3 +317,20 @@ def test_missing_token_rejected(calendar_homeserver):
 def _raw_get(url: str, access_token: str | None) -> requests.Response:
     headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}
     return requests.get(url, headers=headers, timeout=30)
+
+
+def test_moving_start_past_until_rejected(calendar_homeserver):
+    alice = calendar_homeserver.register_user()
+    start, end = future_slot(days=2)
+    until = (datetime.fromisoformat(start) + timedelta(days=14)).date().isoformat()
+    meeting = schedule(alice, title="Serie", start=start, end=end,
+                       recurrence={"frequency": "weekly", "until": until})
+    later_start, later_end = future_slot(days=30)
+
+    with pytest.raises(MatrixError) as rejected:
+        alice.request("PATCH", f"{SCHEDULE}/{meeting['meeting_id']}",
+                      json={"start": later_start, "end": later_end})
+
+    assert rejected.value.status == 400
+    assert "recurrence.until" in rejected.value.body["error"]
+    assert alice.request("GET", f"{SCHEDULE}/{meeting['meeting_id']}")["start"] == start
