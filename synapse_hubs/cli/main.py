@@ -163,6 +163,8 @@ Hubs is running (data in {deployment.data_dir}).
   Organiser link:      {links['organiser_url']}
                        (signs you in as {links['organiser_user_id']}; valid for {links['organiser_url_valid_minutes']} minutes, once)
   Guest link:          {links['guest_url']}
+  Schedule a meeting:  {deployment.public_baseurl}_synapse/client/hubs/schedule
+                       (uses the organiser's sign-in once the organiser link is open)
   Homeserver for Element and other Matrix clients: {deployment.public_baseurl}
 
 Open the organiser link in one browser and the guest link in another (or a private window).
