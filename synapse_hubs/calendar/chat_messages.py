@@ -89,16 +89,19 @@ def title_from_text(text: str) -> str:
 
 
 def description_from_text(text: str, max_length: int) -> str:
-    """Return the message text without control characters other than line breaks and tabs."""
+    """Return the message text without lone surrogates and control characters.
+
+    Line breaks and tabs stay.
+    """
     cleaned = "".join(
         char for char in text
-        if char in "\n\t" or unicodedata.category(char) != "Cc"
+        if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs")
     )
     return cleaned.strip()[:max_length]
 
 
 def _without_control_characters(line: str) -> str:
-    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in line)
+    return "".join(" " if unicodedata.category(char) in ("Cc", "Cs") else char for char in line)
 
 
 def _access_token(request: SynapseRequest) -> str:

@@ -93,6 +93,7 @@ def _optional_text(body: Mapping[str, Any], name: str, max_length: int, single_l
     if not isinstance(value, str):
         raise SynapseError(400, f"{name} must be a string", Codes.BAD_JSON)
 
+    _check_unicode(value, name)
     value = unicodedata.normalize("NFC", value.strip())
     allowed_controls = "" if single_line else "\n\t"
     if any(unicodedata.category(char) == "Cc" and char not in allowed_controls for char in value):
@@ -105,6 +106,14 @@ def _optional_text(body: Mapping[str, Any], name: str, max_length: int, single_l
             400, f"{name} is longer than {max_length} characters", Codes.INVALID_PARAM
         )
     return value
+
+
+def _check_unicode(value: str, name: str) -> None:
+    # JSON allows an escaped lone surrogate ("\ud800"), which no database
+    # driver can encode as UTF-8.
+    if any(unicodedata.category(char) == "Cs" for char in value):
+        raise SynapseError(400, f"{name} contains an unpaired UTF-16 surrogate",
+                           Codes.INVALID_PARAM)
 
 
 def _parse_times(
@@ -263,6 +272,7 @@ def _parse_participant(item: Any, path: str) -> Participant:
             "user_id or email", Codes.BAD_JSON,
         )
 
+    _check_unicode(address, path)
     address = address.strip()
     if _USER_ID.match(address):
         return Participant(ParticipantKind.MATRIX, address, language)
