@@ -9,10 +9,12 @@ from synapse_hubs.config import parse_config
 
 SFU = {"url": "ws://127.0.0.1:7880", "api_url": "http://127.0.0.1:7880",
        "api_key": "key", "api_secret": "s" * 32}
+# The smallest module config that parses: no e-ID provider, so nobody needs e-ID.
+BASE = {"sfu": SFU, "eid": {"default_policy": {"required_for": "nobody", "methods": []}}}
 
 
 def test_defaults():
-    config = parse_config({"sfu": SFU}).calendar
+    config = parse_config(BASE).calendar
 
     assert config.default_time_zone == "Europe/Stockholm"
     assert config.reminder_offsets_s == (900,)
@@ -23,7 +25,7 @@ def test_defaults():
 
 
 def test_email_language_follows_default_language():
-    config = parse_config({"sfu": SFU, "default_language": "en"}).calendar
+    config = parse_config({**BASE, "default_language": "en"}).calendar
 
     assert config.email_language == "en"
 
@@ -50,13 +52,13 @@ def test_offsets_sorted_largest_first():
 ])
 def test_invalid_option_named(raw, option):
     with pytest.raises(ConfigError) as raised:
-        parse_config({"sfu": SFU, "calendar": raw})
+        parse_config({**BASE, "calendar": raw})
 
     assert ".".join(raised.value.path) == option
 
 
 def test_calendar_must_be_mapping():
     with pytest.raises(ConfigError) as raised:
-        parse_config({"sfu": SFU, "calendar": ["15m"]})
+        parse_config({**BASE, "calendar": ["15m"]})
 
     assert raised.value.path == ("calendar",)
