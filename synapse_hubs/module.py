@@ -67,7 +67,8 @@ class HubsModule:
         self._wire_meetings_and_guests()
         self._wire_rtc()
         self._calendar = CalendarFeature(
-            api, config.calendar, self._schema, self._service_account.user_id,
+            api, config.calendar, config.eid.default_policy, self._schema,
+            self._service_account.user_id,
             self.api_router, API_PREFIX,
         )
 

@@ -20,11 +20,13 @@ from synapse_hubs.calendar.reminder_runner import ReminderRunner
 from synapse_hubs.calendar.room_messages import RoomMessages
 from synapse_hubs.calendar.schedule_api import ScheduleApi
 from synapse_hubs.calendar.schedule_page import SCHEDULE_PAGE_PATH, SchedulePageResource
+from synapse_hubs.calendar.schedule_request import RequestDefaults
 from synapse_hubs.calendar.schedule_service import ScheduleService
 from synapse_hubs.calendar.schedule_store import ScheduleStore
 from synapse_hubs.calendar.schema import FEATURE, MIGRATIONS
 from synapse_hubs.calendar.smtp_client import read_synapse_smtp_settings
 from synapse_hubs.calendar.standalone_rooms import StandaloneMeetingRooms
+from synapse_hubs.eid.policy import EidPolicy
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.storage.store import SchemaGate
 
@@ -36,6 +38,7 @@ class CalendarFeature:
         self,
         api: ModuleApi,
         config: CalendarConfig,
+        eid_policy: EidPolicy,
         schema: SchemaGate,
         service_user_id: str,
         api_router: JsonRouter,
@@ -62,10 +65,12 @@ class CalendarFeature:
             StandaloneMeetingRooms(api, service_user_id),
             messages,
             mailer,
+            eid_policy,
         )
         reader = ChatMessageReader(api, config.client_api_base_url or api.public_baseurl)
+        defaults = RequestDefaults(time_zone=config.default_time_zone, eid_policy=eid_policy)
         ScheduleApi(
-            api, config, service, directory, reader, sender, api_prefix, wait_ready
+            api, config, defaults, service, directory, reader, sender, api_prefix, wait_ready
         ).register(api_router)
 
         api.register_web_resource(SCHEDULE_PAGE_PATH, SchedulePageResource(config))

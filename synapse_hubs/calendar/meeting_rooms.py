@@ -7,7 +7,7 @@ talks to the meetings service only through this interface.
 """
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from synapse_hubs.calendar.model import MeetingPolicy
 
@@ -39,3 +39,6 @@ class MeetingRooms(Protocol):
 
     async def rename(self, room_id: str, title: str) -> None:
         """Set the room name after the meeting was retitled."""
+
+    async def set_eid_policy(self, room_id: str, content: dict[str, Any]) -> None:
+        """Replace the room's `se.hubs.eid_policy` state."""

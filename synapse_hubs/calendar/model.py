@@ -72,22 +72,23 @@ class Recurrence:
 class MeetingPolicy:
     """Join policy chosen at scheduling time.
 
-    The calendar feature only stores these flags and hands them to the
-    meetings service, which enforces them in the room.
+    `eid` is the content of the room's `se.hubs.eid_policy` state, which the
+    e-ID feature enforces; None leaves the server's default policy in force.
+    `lobby` is only stored until the lobby feature reads it.
     """
 
     access: Access = Access.PUBLIC
-    eid_required: bool = False
+    eid: dict[str, Any] | None = None
     lobby: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"access": self.access.value, "eid_required": self.eid_required, "lobby": self.lobby}
+        return {"access": self.access.value, "eid": self.eid, "lobby": self.lobby}
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> "MeetingPolicy":
         return cls(
             access=Access(body.get("access", Access.PUBLIC.value)),
-            eid_required=bool(body.get("eid_required", False)),
+            eid=body.get("eid"),
             lobby=bool(body.get("lobby", True)),
         )
 

@@ -35,6 +35,7 @@ from synapse_hubs.calendar.participant_directory import ParticipantDirectory
 from synapse_hubs.calendar.permalinks import message_permalink
 from synapse_hubs.calendar.schedule_request import (
     DESCRIPTION_MAX_LENGTH,
+    RequestDefaults,
     parse_create_body,
     parse_fields,
 )
@@ -54,6 +55,7 @@ class ScheduleApi:
         self,
         api: ModuleApi,
         config: CalendarConfig,
+        defaults: RequestDefaults,
         service: ScheduleService,
         directory: ParticipantDirectory,
         messages: ChatMessageReader,
@@ -63,6 +65,7 @@ class ScheduleApi:
     ) -> None:
         self._api = api
         self._config = config
+        self._defaults = defaults
         self._service = service
         self._directory = directory
         self._messages = messages
@@ -82,7 +85,7 @@ class ScheduleApi:
     async def _create(self, request: SynapseRequest) -> tuple[int, Any]:
         user_id = await self._authenticate(request)
         body = parse_json_object_from_request(request)
-        fields = parse_create_body(body, self._config.default_time_zone, _now())
+        fields = parse_create_body(body, self._defaults, _now())
         meeting = await self._service.create(user_id, fields)
         return 201, self._meeting_json(meeting, user_id)
 
@@ -100,7 +103,7 @@ class ScheduleApi:
         user_id = await self._authenticate(request)
         body = parse_json_object_from_request(request)
         current = await self._service.get_visible(meeting_id, user_id)
-        fields = parse_fields(body, self._config.default_time_zone, _now(), current.times)
+        fields = parse_fields(body, self._defaults, _now(), current.times)
         meeting = await self._service.update(meeting_id, user_id, fields)
         return 200, self._meeting_json(meeting, user_id)
 
@@ -155,7 +158,7 @@ class ScheduleApi:
         for name in ("room_id", "event_id", "kind", "text"):
             prefilled.pop(name, None)
 
-        fields = parse_create_body(prefilled, self._config.default_time_zone, _now())
+        fields = parse_create_body(prefilled, self._defaults, _now())
         meeting = await self._service.create(user_id, fields, source_permalink=permalink)
         return 201, self._meeting_json(meeting, user_id)
 

@@ -24,6 +24,7 @@ from synapse_hubs.calendar.model import (
     ParticipantKind,
     Recurrence,
 )
+from synapse_hubs.eid.policy import EidPolicy, PolicyError, parse_policy
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 4000
@@ -53,17 +54,27 @@ class ScheduleFields:
     policy: MeetingPolicy | None = None
 
 
-def parse_create_body(body: Mapping[str, Any], default_time_zone: str, now: datetime) -> ScheduleFields:
+@dataclass(frozen=True)
+class RequestDefaults:
+    """Server settings that fill what a request leaves out."""
+
+    time_zone: str
+    # The server's e-ID policy; a request's `policy.eid` without `methods`
+    # or `min_loa` takes them from here.
+    eid_policy: EidPolicy
+
+
+def parse_create_body(body: Mapping[str, Any], defaults: RequestDefaults, now: datetime) -> ScheduleFields:
     """Validate a create request; title, start and end are required."""
     for name in ("title", "start", "end"):
         if body.get(name) is None:
             raise SynapseError(400, f"Missing field: {name}", Codes.MISSING_PARAM)
-    return parse_fields(body, default_time_zone, now, current=None)
+    return parse_fields(body, defaults, now, current=None)
 
 
 def parse_fields(
     body: Mapping[str, Any],
-    default_time_zone: str,
+    defaults: RequestDefaults,
     now: datetime,
     current: MeetingTimes | None,
 ) -> ScheduleFields:
@@ -72,7 +83,7 @@ def parse_fields(
     For an edit, `current` contains the stored times, so a request may move only
     the start, only the end or only the time zone.
     """
-    times = _parse_times(body, default_time_zone, now, current)
+    times = _parse_times(body, defaults.time_zone, now, current)
     recurrence_given = "recurrence" in body
     recurrence = _parse_recurrence(body.get("recurrence"), times or current) if recurrence_given else None
     return ScheduleFields(
@@ -82,7 +93,7 @@ def parse_fields(
         recurrence=recurrence,
         recurrence_given=recurrence_given,
         participants=_parse_participants(body["participants"]) if "participants" in body else None,
-        policy=_parse_policy(body["policy"]) if "policy" in body else None,
+        policy=_parse_policy(body["policy"], defaults.eid_policy) if "policy" in body else None,
     )
 
 
@@ -284,7 +295,7 @@ def _parse_participant(item: Any, path: str) -> Participant:
     )
 
 
-def _parse_policy(raw: Any) -> MeetingPolicy:
+def _parse_policy(raw: Any, server_eid_policy: EidPolicy) -> MeetingPolicy:
     if not isinstance(raw, dict):
         raise SynapseError(400, "policy must be a JSON object", Codes.BAD_JSON)
 
@@ -293,10 +304,29 @@ def _parse_policy(raw: Any) -> MeetingPolicy:
     except ValueError:
         raise SynapseError(400, "policy.access must be 'public' or 'private'", Codes.INVALID_PARAM)
 
-    flags = {}
-    for name, default in (("eid_required", False), ("lobby", True)):
-        value = raw.get(name, default)
-        if not isinstance(value, bool):
-            raise SynapseError(400, f"policy.{name} must be true or false", Codes.BAD_JSON)
-        flags[name] = value
-    return MeetingPolicy(access=access, **flags)
+    lobby = raw.get("lobby", True)
+    if not isinstance(lobby, bool):
+        raise SynapseError(400, "policy.lobby must be true or false", Codes.BAD_JSON)
+
+    eid = _parse_eid_policy(raw.get("eid"), server_eid_policy)
+    return MeetingPolicy(access=access, eid=eid, lobby=lobby)
+
+
+def _parse_eid_policy(raw: Any, server_policy: EidPolicy) -> dict[str, Any] | None:
+    """Return the `se.hubs.eid_policy` content for the room, or None for the server default."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise SynapseError(400, "policy.eid must be a JSON object or null", Codes.BAD_JSON)
+
+    # The server's methods and level fill the gaps, so a page can ask for
+    # "external participants" without knowing which providers exist.
+    content = {
+        "methods": list(server_policy.methods) or ["bankid"],
+        "min_loa": server_policy.min_loa,
+        **raw,
+    }
+    try:
+        return parse_policy(content).to_content()
+    except PolicyError as error:
+        raise SynapseError(400, f"policy.eid: {error}", Codes.INVALID_PARAM) from error

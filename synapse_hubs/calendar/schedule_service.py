@@ -33,6 +33,7 @@ from synapse_hubs.calendar.schedule_request import ScheduleFields
 from synapse_hubs.calendar.schedule_store import ScheduleStore
 from synapse_hubs.calendar.texts import bilingual
 from synapse_hubs.calendar.time_text import format_time_range
+from synapse_hubs.eid.policy import EidPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class ScheduleService:
         rooms: MeetingRooms,
         messages: RoomMessages,
         mailer: MeetingMailer,
+        server_eid_policy: EidPolicy,
     ) -> None:
         self._api = api
         self._config = config
@@ -60,6 +62,7 @@ class ScheduleService:
         self._rooms = rooms
         self._messages = messages
         self._mailer = mailer
+        self._server_eid_policy = server_eid_policy
 
     async def create(
         self, organiser_id: str, fields: ScheduleFields, source_permalink: str | None = None
@@ -127,6 +130,8 @@ class ScheduleService:
 
         if updated.title != current.title:
             await self._rename_room(updated)
+        if updated.policy.eid != current.policy.eid:
+            await self._update_eid_policy(updated)
         added = set(updated.matrix_participants) - set(current.matrix_participants)
         await self._invite(updated, sorted(added))
         await self._post_notice(updated, "updated")
@@ -206,6 +211,16 @@ class ScheduleService:
             await self._rooms.rename(meeting.room_id, meeting.title)
         except SynapseError:
             logger.exception("Meeting %s: could not rename room %s",
+                             meeting.meeting_id, meeting.room_id)
+
+    async def _update_eid_policy(self, meeting: ScheduledMeeting) -> None:
+        # Room state cannot be deleted, so going back to the server default
+        # writes the server default policy.
+        content = meeting.policy.eid or self._server_eid_policy.to_content()
+        try:
+            await self._rooms.set_eid_policy(meeting.room_id, content)
+        except SynapseError:
+            logger.exception("Meeting %s: could not update the e-ID policy of room %s",
                              meeting.meeting_id, meeting.room_id)
 
     async def _post_notice(self, meeting: ScheduledMeeting, change: str) -> None:

@@ -9,14 +9,14 @@ guest links, so every join link is the signed-in meeting page.
 
 import logging
 import urllib.parse
-from typing import Sequence
+from typing import Any, Sequence
 
 from synapse.module_api import ModuleApi
 from synapse.module_api.errors import SynapseError
 
 from synapse_hubs.calendar.meeting_rooms import MeetingRoom
 from synapse_hubs.calendar.model import MeetingPolicy
-from synapse_hubs.event_types import MEETING
+from synapse_hubs.event_types import EID_POLICY, MEETING
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ class StandaloneMeetingRooms:
             "room_version": "12",
             "power_level_content_override": {"users": {self._service_user_id: 100}},
         }
+        if policy.eid is not None:
+            config["initial_state"].append(
+                {"type": EID_POLICY, "state_key": "", "content": policy.eid}
+            )
         room_id, _ = await self._api.create_room(organiser_id, config)
         await self._api.update_room_membership(
             self._service_user_id, self._service_user_id, room_id, "join"
@@ -81,12 +85,18 @@ class StandaloneMeetingRooms:
         return failed
 
     async def rename(self, room_id: str, title: str) -> None:
+        await self._send_state(room_id, "m.room.name", {"name": title})
+
+    async def set_eid_policy(self, room_id: str, content: dict[str, Any]) -> None:
+        await self._send_state(room_id, EID_POLICY, content)
+
+    async def _send_state(self, room_id: str, event_type: str, content: dict[str, Any]) -> None:
         await self._api.create_and_send_event_into_room({
-            "type": "m.room.name",
+            "type": event_type,
             "state_key": "",
             "room_id": room_id,
             "sender": self._service_user_id,
-            "content": {"name": title},
+            "content": content,
         })
 
     def _meeting_page(self, room_id: str) -> str:

@@ -42,7 +42,7 @@ def homeserver_with_mail(tmp_path_factory: pytest.TempPathFactory,
     server.stop()
 
 
-def schedule_on_page(page, homeserver: Homeserver, organiser) -> str:
+def schedule_on_page(page, homeserver: Homeserver, organiser, eid_choice: str = "nobody") -> str:
     """Sign in, fill in the form, submit; return the join link the page shows."""
     localpart = organiser.user_id[1:].split(":", 1)[0]
     page.goto(homeserver.base_url + SCHEDULE_PAGE)
@@ -57,6 +57,7 @@ def schedule_on_page(page, homeserver: Homeserver, organiser) -> str:
     page.fill("#schedule-end", "11:00")
     page.fill("#schedule-participants", GUEST_EMAIL)
     page.uncheck("#schedule-lobby")
+    page.select_option("#schedule-eid", eid_choice)
     page.click(".schedule-submit")
 
     page.wait_for_selector(".invitation #join-url")
@@ -77,11 +78,14 @@ def test_schedule_page_books_meeting(homeserver_with_mail, mail_sink, chromium):
     page = context.new_page()
     console = collect_console(page)
 
-    join_url = schedule_on_page(page, homeserver, organiser)
+    join_url = schedule_on_page(page, homeserver, organiser, eid_choice="external")
 
     meetings = organiser.request("GET", SCHEDULE)["meetings"]
     assert [meeting["title"] for meeting in meetings] == [TITLE]
     assert join_url == meetings[0]["join_url"]
+    assert meetings[0]["policy"]["lobby"] is False
+    room_id = meetings[0]["room_id"]
+    assert organiser.state_event(room_id, "se.hubs.eid_policy")["required_for"] == "external"
     assert page.locator(".invitation-title bdi").text_content() == TITLE, console
     assert "(Europe/Stockholm)" in page.locator(".invitation-time").text_content()
     page.locator(".my-meetings li", has_text=TITLE).wait_for()

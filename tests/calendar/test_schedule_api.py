@@ -126,14 +126,18 @@ def test_get_list_and_download_ics(calendar_homeserver):
     meeting = schedule(alice, title="Styrgrupp", start=start, end=end,
                        participants=[bob.user_id],
                        recurrence={"frequency": "weekly", "count": 4},
-                       policy={"access": "private", "eid_required": True, "lobby": False})
+                       policy={"access": "private", "lobby": False,
+                               "eid": {"required_for": "everyone", "methods": ["freja"]}})
     path = f"{SCHEDULE}/{meeting['meeting_id']}"
 
     assert alice.request("GET", path) == meeting
     as_bob = bob.request("GET", path)
     assert as_bob["role"] == "participant"
     assert as_bob["recurrence"] == {"frequency": "weekly", "interval": 1, "count": 4}
-    assert as_bob["policy"] == {"access": "private", "eid_required": True, "lobby": False}
+    assert as_bob["policy"] == {
+        "access": "private", "lobby": False,
+        "eid": {"required_for": "everyone", "methods": ["freja"], "min_loa": "loa3"},
+    }
     with pytest.raises(MatrixError) as hidden:
         stranger.request("GET", path)
     assert hidden.value.status == 404
@@ -150,6 +154,25 @@ def test_get_list_and_download_ics(calendar_homeserver):
     assert "RRULE:FREQ=WEEKLY;COUNT=4;INTERVAL=1" in response.text
     assert _raw_get(meeting["ics_url"], stranger.access_token).status_code == 404
     assert _raw_get(meeting["ics_url"], None).status_code == 401
+
+
+def test_eid_policy_written_to_room(calendar_homeserver):
+    alice = calendar_homeserver.register_user()
+    start, end = future_slot()
+
+    meeting = schedule(alice, title="Med e-legitimation", start=start, end=end,
+                       policy={"eid": {"required_for": "external"}})
+    room_id = meeting["room_id"]
+    created = alice.state_event(room_id, "se.hubs.eid_policy")
+    alice.request("PATCH", f"{SCHEDULE}/{meeting['meeting_id']}",
+                  json={"policy": {"eid": {"required_for": "everyone", "min_loa": "loa4"}}})
+    edited = alice.state_event(room_id, "se.hubs.eid_policy")
+
+    assert created["required_for"] == "external"
+    assert created["methods"], "the server default's methods fill a request without methods"
+    assert edited["required_for"] == "everyone"
+    assert edited["min_loa"] == "loa4"
+    assert edited["methods"] == created["methods"]
 
 
 def test_edit_sends_update_same_uid(calendar_homeserver, mail_sink):
@@ -291,6 +314,11 @@ INVALID_BODIES = [
       "policy": {"access": "secret"}}, "M_INVALID_PARAM", "policy.access"),
     ({"title": "x", "start": "2030-01-01T10:00", "end": "2030-01-01T11:00",
       "policy": {"lobby": "yes"}}, "M_BAD_JSON", "policy.lobby"),
+    ({"title": "x", "start": "2030-01-01T10:00", "end": "2030-01-01T11:00",
+      "policy": {"eid": {"required_for": "guests"}}}, "M_INVALID_PARAM", "policy.eid"),
+    ({"title": "x", "start": "2030-01-01T10:00", "end": "2030-01-01T11:00",
+      "policy": {"eid": {"required_for": "everyone", "methods": ["passport"]}}},
+     "M_INVALID_PARAM", "policy.eid"),
 ]
 
 

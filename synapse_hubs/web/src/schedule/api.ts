@@ -34,7 +34,12 @@ export interface ScheduleRequest {
   time_zone: string;
   recurrence?: Recurrence | null;
   participants: string[];
-  policy: { access: "public" | "private"; eid_required: boolean; lobby: boolean };
+  policy: {
+    access: "public" | "private";
+    lobby: boolean;
+    // null keeps the server's default e-ID policy.
+    eid: { required_for: "nobody" | "external" | "everyone" } | null;
+  };
 }
 
 export interface Meeting {

@@ -42,7 +42,7 @@ export function renderScheduleForm(
       radio("access", "public", texts.accessPublic, true),
       radio("access", "private", texts.accessPrivate, false),
       checkbox("schedule-lobby", texts.lobby, true),
-      checkbox("schedule-eid", texts.eidRequired, false),
+      field(texts.eid, eidSelect(texts)),
     ),
     element("p", { class: "form-error", role: "alert", hidden: "" }),
     element("button", { type: "submit", class: "schedule-submit" }, texts.schedule),
@@ -73,8 +73,8 @@ export function readRequest(form: HTMLFormElement): ScheduleRequest {
     participants: value("participants").split(/[\n,;]+/).map((item) => item.trim()).filter(Boolean),
     policy: {
       access: access === "private" ? "private" : "public",
-      eid_required: checked("schedule-eid"),
       lobby: checked("schedule-lobby"),
+      eid: readEid(value("eid")),
     },
   };
 }
@@ -91,6 +91,21 @@ function readRecurrence(choice: string, count: number): Recurrence | null {
     default:
       return null;
   }
+}
+
+function readEid(choice: string): ScheduleRequest["policy"]["eid"] {
+  return choice === "nobody" || choice === "external" || choice === "everyone" ? { required_for: choice } : null;
+}
+
+function eidSelect(texts: Texts): HTMLSelectElement {
+  const options: [string, string][] = [
+    ["", texts.eidDefault],
+    ["nobody", texts.eidNobody],
+    ["external", texts.eidExternal],
+    ["everyone", texts.eidEveryone],
+  ];
+  return element("select", { id: "schedule-eid", name: "eid" },
+    ...options.map(([value, label]) => element("option", { value }, label)));
 }
 
 function field(label: string, control: HTMLElement): HTMLElement {
