@@ -140,8 +140,8 @@ class ScheduledMeeting:
     participants: tuple[Participant, ...] = field(default_factory=tuple)
     # Link to the chat message this meeting follows up, if any.
     source_permalink: str | None = None
-    # RFC 5546 SEQUENCE: 0 when created, one higher for every change that
-    # participants are told about.
+    # RFC 5546 SEQUENCE: 0 when created, one higher for every change sent
+    # to the participants.
     sequence: int = 0
     status: MeetingStatus = MeetingStatus.SCHEDULED
     created_ts: int = 0
