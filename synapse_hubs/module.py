@@ -13,6 +13,7 @@ from synapse.module_api import ModuleApi
 
 from synapse_hubs import __name__ as package_name
 from synapse_hubs.calendar.feature import CalendarFeature
+from synapse_hubs.calendar.meetings_service_rooms import MeetingsServiceRooms
 from synapse_hubs.config import HubsConfig, parse_config
 from synapse_hubs.demo.demo_links import DemoLinks
 from synapse_hubs.demo.schema import DEMO_MIGRATIONS
@@ -67,8 +68,10 @@ class HubsModule:
         self._wire_meetings_and_guests()
         self._wire_rtc()
         self._calendar = CalendarFeature(
-            api, config.calendar, config.eid.default_policy, self._schema,
-            self._service_account.user_id,
+            api, config.calendar, config.eid.default_policy, self._schema, self._readiness,
+            MeetingsServiceRooms(api, self._meeting_factory, self._guest_links,
+                                 self._service_account.user_id),
+            self._guest_expiry.is_guest, self._service_account.user_id,
             self.api_router, API_PREFIX,
         )
 
@@ -98,6 +101,8 @@ class HubsModule:
         access = MeetingAccess(api)
         factory = MeetingFactory(api, self._service_account)
         links = GuestLinks(api, link_store, passwords)
+        # The calendar schedules meetings through the same factory and links.
+        self._meeting_factory, self._guest_links = factory, links
         admission = GuestAdmission(
             api, config.guests, link_store, guest_store, passwords, limiter,
             self._service_account, self.eid.gate,

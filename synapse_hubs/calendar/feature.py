@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Wire the calendar feature into the Hubs module: tables, endpoints, page and reminders."""
+"""Wire the calendar feature into the Hubs module: tables, endpoints and reminders.
+
+The schedule page is part of the join page app (synapse_hubs/web).
+"""
 
 import logging
 from typing import Awaitable, Callable
@@ -19,15 +22,15 @@ from synapse_hubs.calendar.participant_directory import ParticipantDirectory
 from synapse_hubs.calendar.reminder_runner import ReminderRunner
 from synapse_hubs.calendar.room_messages import RoomMessages
 from synapse_hubs.calendar.schedule_api import ScheduleApi
-from synapse_hubs.calendar.schedule_page import SCHEDULE_PAGE_PATH, SchedulePageResource
 from synapse_hubs.calendar.schedule_request import RequestDefaults
 from synapse_hubs.calendar.schedule_service import ScheduleService
 from synapse_hubs.calendar.schedule_store import ScheduleStore
 from synapse_hubs.calendar.schema import FEATURE, MIGRATIONS
 from synapse_hubs.calendar.smtp_client import read_synapse_smtp_settings
-from synapse_hubs.calendar.standalone_rooms import StandaloneMeetingRooms
+from synapse_hubs.calendar.meeting_rooms import MeetingRooms
 from synapse_hubs.eid.policy import EidPolicy
 from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.readiness import Readiness
 from synapse_hubs.storage.store import SchemaGate
 
 logger = logging.getLogger(__name__)
@@ -40,12 +43,16 @@ class CalendarFeature:
         config: CalendarConfig,
         eid_policy: EidPolicy,
         schema: SchemaGate,
+        readiness: Readiness,
+        rooms: MeetingRooms,
+        is_guest: Callable[[str], Awaitable[bool]],
         service_user_id: str,
         api_router: JsonRouter,
         api_prefix: str,
     ) -> None:
         schema.register(FEATURE, MIGRATIONS)
-        wait_ready: Callable[[], Awaitable[None]] = schema.ensure_ready
+        # Ready once the tables and the service account exist.
+        wait_ready: Callable[[], Awaitable[None]] = readiness.wait
 
         smtp = read_synapse_smtp_settings(api)
         if smtp is None:
@@ -62,7 +69,7 @@ class CalendarFeature:
             api,
             config,
             ScheduleStore(api),
-            StandaloneMeetingRooms(api, service_user_id),
+            rooms,
             messages,
             mailer,
             eid_policy,
@@ -70,10 +77,10 @@ class CalendarFeature:
         reader = ChatMessageReader(api, config.client_api_base_url or api.public_baseurl)
         defaults = RequestDefaults(time_zone=config.default_time_zone, eid_policy=eid_policy)
         ScheduleApi(
-            api, config, defaults, service, directory, reader, sender, api_prefix, wait_ready
+            api, config, defaults, service, directory, reader, sender, api_prefix,
+            wait_ready, is_guest,
         ).register(api_router)
 
-        api.register_web_resource(SCHEDULE_PAGE_PATH, SchedulePageResource(config))
         self._reminders = ReminderRunner(api, config, messages, mailer, directory, wait_ready)
 
     def start(self) -> None:

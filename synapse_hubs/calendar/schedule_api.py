@@ -62,6 +62,7 @@ class ScheduleApi:
         sender_address: str,
         api_prefix: str,
         wait_ready: Callable[[], Awaitable[None]],
+        is_guest: Callable[[str], Awaitable[bool]],
     ) -> None:
         self._api = api
         self._config = config
@@ -72,6 +73,7 @@ class ScheduleApi:
         self._sender_address = sender_address
         self._api_prefix = api_prefix
         self._wait_ready = wait_ready
+        self._is_guest = is_guest
 
     def register(self, router: JsonRouter) -> None:
         router.add("POST", "/schedule", self._create)
@@ -165,7 +167,12 @@ class ScheduleApi:
     async def _authenticate(self, request: SynapseRequest) -> str:
         requester = await self._api.get_user_by_req(request)
         await self._wait_ready()
-        return requester.user.to_string()
+        user_id = requester.user.to_string()
+        # Guest accounts exist for one meeting; they neither schedule nor list meetings.
+        if await self._is_guest(user_id):
+            logger.info("Refused schedule request from guest account %s", user_id)
+            raise SynapseError(403, "Guest accounts cannot use the schedule", Codes.FORBIDDEN)
+        return user_id
 
     def _todo_json(self, title: str, description: str, permalink: str) -> dict[str, Any]:
         uid = f"todo-{secrets.token_hex(12)}@{self._api.server_name}"

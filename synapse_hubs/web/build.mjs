@@ -37,16 +37,6 @@ async function buildJoinPage() {
   });
 }
 
-// The schedule page is its own small bundle until it moves into the join page's router.
-async function buildSchedulePage() {
-  const sourceDir = join(root, "synapse_hubs/web/src/schedule");
-  const outdir = join(root, "synapse_hubs/web/static/bundle");
-  if (!existsSync(sourceDir)) return;
-  mkdirSync(outdir, { recursive: true });
-  await esbuild.build({ ...common, entryPoints: [join(sourceDir, "main.ts")], outfile: join(outdir, "schedule.js"), minify: true });
-  await esbuild.build({ ...common, format: undefined, entryPoints: [join(sourceDir, "schedule.css")], outfile: join(outdir, "schedule.css"), minify: true });
-}
-
 async function buildTestPages() {
   const pagesDir = join(root, "tests/browser/pages");
   const outdir = join(pagesDir, "bundle");
@@ -70,5 +60,4 @@ async function buildTestPages() {
 }
 
 await buildJoinPage();
-await buildSchedulePage();
 await buildTestPages();

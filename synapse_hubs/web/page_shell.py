@@ -26,11 +26,14 @@ class PageConfig:
     homeserver_url: str
     default_language: str
     sfu_url: str
+    # IANA zone the schedule page preselects (calendar.default_time_zone).
+    default_time_zone: str = "Europe/Stockholm"
 
     def to_json(self) -> dict[str, str]:
         return {
             "homeserver_url": self.homeserver_url,
             "default_language": self.default_language,
+            "default_time_zone": self.default_time_zone,
             "static_base": STATIC_PATH,
             "e2ee_worker_url": f"{STATIC_PATH}/bundle/e2ee-worker.js",
         }

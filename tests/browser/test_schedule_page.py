@@ -46,8 +46,8 @@ def schedule_on_page(page, homeserver: Homeserver, organiser, eid_choice: str = 
     """Sign in, fill in the form, submit; return the join link the page shows."""
     localpart = organiser.user_id[1:].split(":", 1)[0]
     page.goto(homeserver.base_url + SCHEDULE_PAGE)
-    page.fill("#schedule-user", localpart)
-    page.fill("#schedule-password", organiser.password)
+    page.fill("#sign-in-user", localpart)
+    page.fill("#sign-in-password", organiser.password)
     page.click(".sign-in-form button[type=submit]")
 
     day = (stockholm_now() + timedelta(days=1)).date().isoformat()
@@ -88,6 +88,7 @@ def test_schedule_page_books_meeting(homeserver_with_mail, mail_sink, chromium):
     assert organiser.state_event(room_id, "se.hubs.eid_policy")["required_for"] == "external"
     assert page.locator(".invitation-title bdi").text_content() == TITLE, console
     assert "(Europe/Stockholm)" in page.locator(".invitation-time").text_content()
+    assert page.locator("#schedule-time-zone").input_value() == "Europe/Stockholm"
     page.locator(".my-meetings li", has_text=TITLE).wait_for()
 
     mail = mail_sink.wait_for(lambda received: GUEST_EMAIL in received.envelope_to,

@@ -8,6 +8,8 @@ export interface PageConfig {
   defaultLanguage: Language;
   staticBase: string;
   e2eeWorkerUrl: string;
+  // IANA zone the schedule page preselects.
+  defaultTimeZone: string;
 }
 
 export function readPageConfig(): PageConfig {
@@ -20,5 +22,6 @@ export function readPageConfig(): PageConfig {
     defaultLanguage: raw.default_language === "en" ? "en" : "sv",
     staticBase: typeof raw.static_base === "string" ? raw.static_base : "/_synapse/client/hubs/static",
     e2eeWorkerUrl: typeof raw.e2ee_worker_url === "string" ? raw.e2ee_worker_url : "",
+    defaultTimeZone: typeof raw.default_time_zone === "string" ? raw.default_time_zone : "Europe/Stockholm",
   };
 }

@@ -40,7 +40,7 @@ export async function runStaffFlow(shell: AppShell, config: PageConfig, api: Hub
   await openMeeting(shell, api, credentials, roomId);
 }
 
-async function signIn(shell: AppShell, config: PageConfig): Promise<Credentials> {
+export async function signIn(shell: AppShell, config: PageConfig): Promise<Credentials> {
   const loginToken = takeLoginTokenFromUrl();
   if (loginToken) {
     try {
@@ -125,7 +125,7 @@ async function readMeeting(api: HubsApi, credentials: Credentials, roomId: strin
   }
 }
 
-function signOutButton(credentials: Credentials): HTMLButtonElement {
+export function signOutButton(credentials: Credentials): HTMLButtonElement {
   const button = el("button", { type: "button", class: "link-button sign-out" }, [text("signOut")]);
   bindAttribute(button, "title", "signOut");
   button.addEventListener("click", () => {

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // A meeting's local start and end written out with its zone name.
 
-import type { Meeting } from "./api";
-import { LOCALES, type Language } from "./i18n";
+import { currentLanguage } from "../i18n";
+import type { ScheduledMeeting } from "./scheduleApi";
+
+const LOCALES = { sv: "sv-SE", en: "en-GB" } as const;
 
 /**
- * Format "start–end (zone)". The API returns local wall-clock times of the
- * meeting's zone; they are formatted as UTC so the browser's own zone
- * cannot shift them.
+ * Format "start–end (zone)" in the page language. The API returns local
+ * wall-clock times of the meeting's zone; they are formatted as UTC so the
+ * browser's own zone cannot shift them.
  */
-export function formatMeetingTime(meeting: Meeting, language: Language): string {
+export function formatMeetingTime(meeting: ScheduledMeeting): string {
+  const locale = LOCALES[currentLanguage()];
   const start = wallClock(meeting.start);
   const end = wallClock(meeting.end);
-  const day = new Intl.DateTimeFormat(LOCALES[language], { timeZone: "UTC", dateStyle: "full" });
-  const time = new Intl.DateTimeFormat(LOCALES[language], { timeZone: "UTC", timeStyle: "short" });
+  const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "full" });
+  const time = new Intl.DateTimeFormat(locale, { timeZone: "UTC", timeStyle: "short" });
   const sameDay = meeting.start.slice(0, 10) === meeting.end.slice(0, 10);
   const endText = sameDay ? time.format(end) : `${day.format(end)} ${time.format(end)}`;
   return `${day.format(start)} ${time.format(start)}–${endText} (${meeting.time_zone})`;

@@ -1,52 +1,52 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The form that collects a meeting's details and turns them into a schedule request.
 
-import type { Recurrence, ScheduleRequest } from "./api";
-import { element } from "./dom";
-import type { Texts } from "./i18n";
+import { type MessageKey, text } from "../i18n";
+import { el } from "../ui/dom";
+import type { EidRequirement, Recurrence, ScheduleRequest } from "./scheduleApi";
 
-export interface FormDefaults {
-  timeZone: string;
-}
-
-export function renderScheduleForm(
-  texts: Texts,
-  defaults: FormDefaults,
-  onSubmit: (request: ScheduleRequest, form: HTMLFormElement) => void,
-): HTMLFormElement {
+export function scheduleForm(defaultTimeZone: string, onSubmit: (request: ScheduleRequest, form: HTMLFormElement) => void): HTMLFormElement {
   const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
-  const form = element(
-    "form",
-    { class: "schedule-form", novalidate: "" },
-    field(texts.title, element("input", { id: "schedule-title", name: "title", required: "", maxlength: "200" })),
-    field(texts.description, element("textarea", { id: "schedule-description", name: "description", rows: "3", maxlength: "4000" })),
-    element(
-      "div",
-      { class: "row" },
-      field(texts.date, element("input", { id: "schedule-date", name: "date", type: "date", required: "", value: isoDate(tomorrow) })),
-      field(texts.startTime, element("input", { id: "schedule-start", name: "start", type: "time", required: "", value: "10:00" })),
-      field(texts.endTime, element("input", { id: "schedule-end", name: "end", type: "time", required: "", value: "11:00" })),
-    ),
-    field(texts.timeZone, timeZoneSelect(defaults.timeZone)),
-    element(
-      "div",
-      { class: "row" },
-      field(texts.repeat, repeatSelect(texts)),
-      field(texts.occurrences, element("input", { id: "schedule-count", name: "count", type: "number", min: "1", max: "520", value: "4" })),
-    ),
-    field(texts.participants, element("textarea", { id: "schedule-participants", name: "participants", rows: "4" })),
-    element(
-      "fieldset",
-      {},
-      element("legend", {}, texts.access),
-      radio("access", "public", texts.accessPublic, true),
-      radio("access", "private", texts.accessPrivate, false),
-      checkbox("schedule-lobby", texts.lobby, true),
-      field(texts.eid, eidSelect(texts)),
-    ),
-    element("p", { class: "form-error", role: "alert", hidden: "" }),
-    element("button", { type: "submit", class: "schedule-submit" }, texts.schedule),
-  );
+  const form = el("form", { class: "schedule-form" }, [
+    field("schedule-title", "scheduleTitle", el("input", { id: "schedule-title", name: "title", required: "", maxlength: "200", dir: "auto" })),
+    field("schedule-description", "scheduleDescription",
+      el("textarea", { id: "schedule-description", name: "description", rows: "3", maxlength: "4000", dir: "auto" })),
+    el("div", { class: "schedule-row" }, [
+      field("schedule-date", "scheduleDate", el("input", { id: "schedule-date", name: "date", type: "date", required: "", value: isoDate(tomorrow) })),
+      field("schedule-start", "scheduleStart", el("input", { id: "schedule-start", name: "start", type: "time", required: "", value: "10:00" })),
+      field("schedule-end", "scheduleEnd", el("input", { id: "schedule-end", name: "end", type: "time", required: "", value: "11:00" })),
+    ]),
+    field("schedule-time-zone", "scheduleTimeZone", timeZoneSelect(defaultTimeZone)),
+    el("div", { class: "schedule-row" }, [
+      field("schedule-repeat", "scheduleRepeat", options("schedule-repeat", "repeat", [
+        ["", "scheduleRepeatNone"],
+        ["weekly", "scheduleRepeatWeekly"],
+        ["biweekly", "scheduleRepeatBiweekly"],
+        ["daily", "scheduleRepeatDaily"],
+        ["monthly", "scheduleRepeatMonthly"],
+      ])),
+      field("schedule-count", "scheduleOccurrences",
+        el("input", { id: "schedule-count", name: "count", type: "number", min: "1", max: "520", value: "4" })),
+    ]),
+    field("schedule-participants", "scheduleParticipants",
+      el("textarea", { id: "schedule-participants", name: "participants", rows: "4", autocapitalize: "none" })),
+    field("schedule-access", "scheduleAccess", options("schedule-access", "access", [
+      ["public", "scheduleAccessPublic"],
+      ["private", "scheduleAccessPrivate"],
+    ])),
+    field("schedule-eid", "scheduleEid", options("schedule-eid", "eid", [
+      ["", "scheduleEidDefault"],
+      ["nobody", "scheduleEidNobody"],
+      ["external", "scheduleEidExternal"],
+      ["everyone", "scheduleEidEveryone"],
+    ])),
+    el("div", { class: "field schedule-check" }, [
+      el("input", { id: "schedule-lobby", name: "lobby", type: "checkbox", checked: "" }),
+      el("label", { for: "schedule-lobby" }, [text("scheduleLobby")]),
+    ]),
+    el("p", { class: "form-error", role: "alert" }),
+    el("div", { class: "form-actions" }, [el("button", { type: "submit", class: "primary schedule-submit" }, [text("scheduleSubmit")])]),
+  ]);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -55,13 +55,11 @@ export function renderScheduleForm(
   return form;
 }
 
-/** Build the API request; an end time before the start time means the next day. */
-export function readRequest(form: HTMLFormElement): ScheduleRequest {
+/** Build the API request; an end time at or before the start time means the next day. */
+function readRequest(form: HTMLFormElement): ScheduleRequest {
   const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value.trim();
   const date = value("date");
   const endDate = value("end") <= value("start") ? nextDay(date) : date;
-  const checked = (id: string) => (form.querySelector(`#${id}`) as HTMLInputElement).checked;
-  const access = (form.querySelector("input[name=access]:checked") as HTMLInputElement).value;
 
   return {
     title: value("title"),
@@ -72,8 +70,8 @@ export function readRequest(form: HTMLFormElement): ScheduleRequest {
     recurrence: readRecurrence(value("repeat"), Number(value("count"))),
     participants: value("participants").split(/[\n,;]+/).map((item) => item.trim()).filter(Boolean),
     policy: {
-      access: access === "private" ? "private" : "public",
-      lobby: checked("schedule-lobby"),
+      access: value("access") === "private" ? "private" : "public",
+      lobby: (form.elements.namedItem("lobby") as HTMLInputElement).checked,
       eid: readEid(value("eid")),
     },
   };
@@ -93,61 +91,25 @@ function readRecurrence(choice: string, count: number): Recurrence | null {
   }
 }
 
-function readEid(choice: string): ScheduleRequest["policy"]["eid"] {
+function readEid(choice: string): { required_for: EidRequirement } | null {
   return choice === "nobody" || choice === "external" || choice === "everyone" ? { required_for: choice } : null;
 }
 
-function eidSelect(texts: Texts): HTMLSelectElement {
-  const options: [string, string][] = [
-    ["", texts.eidDefault],
-    ["nobody", texts.eidNobody],
-    ["external", texts.eidExternal],
-    ["everyone", texts.eidEveryone],
-  ];
-  return element("select", { id: "schedule-eid", name: "eid" },
-    ...options.map(([value, label]) => element("option", { value }, label)));
+function field(id: string, label: MessageKey, control: HTMLElement): HTMLElement {
+  return el("div", { class: "field" }, [el("label", { for: id }, [text(label)]), control]);
 }
 
-function field(label: string, control: HTMLElement): HTMLElement {
-  return element("label", { class: "field" }, element("span", {}, label), control);
-}
-
-function radio(name: string, value: string, label: string, checked: boolean): HTMLElement {
-  const input = element("input", { type: "radio", name, value, id: `schedule-${name}-${value}` });
-  input.checked = checked;
-  return element("label", { class: "choice" }, input, element("span", {}, label));
-}
-
-function checkbox(id: string, label: string, checked: boolean): HTMLElement {
-  const input = element("input", { type: "checkbox", id });
-  input.checked = checked;
-  return element("label", { class: "choice" }, input, element("span", {}, label));
-}
-
-function repeatSelect(texts: Texts): HTMLSelectElement {
-  const options: [string, string][] = [
-    ["", texts.repeatNone],
-    ["weekly", texts.repeatWeekly],
-    ["biweekly", texts.repeatBiweekly],
-    ["daily", texts.repeatDaily],
-    ["monthly", texts.repeatMonthly],
-  ];
-  return element("select", { id: "schedule-repeat", name: "repeat" },
-    ...options.map(([value, label]) => element("option", { value }, label)));
+function options(id: string, name: string, choices: [string, MessageKey][]): HTMLSelectElement {
+  return el("select", { id, name }, choices.map(([value, label]) => el("option", { value }, [text(label)])));
 }
 
 function timeZoneSelect(defaultZone: string): HTMLSelectElement {
-  const zones = supportedTimeZones();
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf ? [...intl.supportedValuesOf("timeZone")] : [];
   if (!zones.includes(defaultZone)) zones.unshift(defaultZone);
-  const select = element("select", { id: "schedule-time-zone", name: "timeZone" },
-    ...zones.map((zone) => element("option", { value: zone }, zone)));
+  const select = el("select", { id: "schedule-time-zone", name: "timeZone" }, zones.map((zone) => el("option", { value: zone }, [zone])));
   select.value = defaultZone;
   return select;
-}
-
-function supportedTimeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf ? [...intl.supportedValuesOf("timeZone")] : [];
 }
 
 function isoDate(day: Date): string {
@@ -157,6 +119,5 @@ function isoDate(day: Date): string {
 
 function nextDay(date: string): string {
   const [year, month, day] = date.split("-").map(Number);
-  const next = new Date(Date.UTC(year, month - 1, day + 1));
-  return next.toISOString().slice(0, 10);
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
 }
