@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Reminders by e-mail and Matrix mention, at their time, once, also across restarts.
 
-The homeservers here remind 15 s before the start and poll every second
-(FAST_REMINDERS), so a test waits seconds instead of minutes.
+The homeservers here remind 10 minutes and 15 s before the start and poll
+every second (FAST_REMINDERS), so a test waits seconds instead of minutes.
 """
 
 import time
@@ -19,6 +19,7 @@ from tests.harness.mail_sink import MailSink, ReceivedMail
 from tests.harness.matrix_client import MatrixClient
 
 REMINDER_OFFSET_S = 15
+LONG_REMINDER_OFFSET_S = 600
 # Upper bound on delivery delay checked here: the poll interval is 1 s, the
 # rest is slack for a loaded test machine. Not a latency measurement.
 DELIVERY_SLACK_S = 10
@@ -40,13 +41,14 @@ def restartable_homeserver(request: pytest.FixtureRequest,
 
 
 def schedule_soon(organiser: MatrixClient, starts_in_s: int, participants: list[str],
-                  title: str) -> tuple[dict, float]:
-    """Schedule a meeting starting in `starts_in_s` seconds; return it and its reminder time."""
+                  title: str, offset_s: int = REMINDER_OFFSET_S) -> tuple[dict, float]:
+    """Schedule a meeting starting in `starts_in_s` seconds; return it and the time
+    its reminder `offset_s` seconds before the start is due."""
     start = stockholm_now() + timedelta(seconds=starts_in_s)
     meeting = schedule(organiser, title=title, start=start.isoformat(),
                        end=(start + timedelta(hours=1)).isoformat(), participants=participants)
     start_epoch = start.replace(tzinfo=STOCKHOLM).timestamp()
-    return meeting, start_epoch - REMINDER_OFFSET_S
+    return meeting, start_epoch - offset_s
 
 
 def reminder_mails(sink: MailSink, address: str) -> list[ReceivedMail]:
@@ -120,20 +122,24 @@ def test_reminders_survive_restart_once(restartable_homeserver, mail_sink):
     alice = server.register_user()
     during_downtime = address("downtime")
     after_restart = address("restart")
-    # One reminder falls due while Synapse is down, the other after it is back.
-    caught_up, caught_up_due = schedule_soon(alice, 20, [during_downtime], "Under driftstopp")
-    persisted, persisted_due = schedule_soon(alice, 50, [after_restart], "Efter omstart")
+    # One reminder falls due while Synapse is down: the 10-minute reminder of
+    # a meeting ten minutes away, so the meeting has surely not begun when a
+    # slow restart finishes. The other falls due after Synapse is back.
+    caught_up, caught_up_due = schedule_soon(alice, LONG_REMINDER_OFFSET_S + 10,
+                                             [during_downtime], "Under driftstopp",
+                                             offset_s=LONG_REMINDER_OFFSET_S)
+    persisted, persisted_due = schedule_soon(alice, 75, [after_restart], "Efter omstart")
 
     assert server.synapse is not None
     server.synapse.stop()
     sleep_until(caught_up_due + 2)
     assert reminder_mails(mail_sink, during_downtime) == []
+    restart_began = time.time()
     server.start_synapse()
-    restarted_at = time.time()
 
     first = mail_sink.wait_for(lambda m: m in reminder_mails(mail_sink, during_downtime),
                                timeout_s=DELIVERY_SLACK_S + 10, description="caught-up reminder")
-    assert first.received_at >= restarted_at
+    assert first.received_at >= restart_began
     assert first.subject.startswith("Påminnelse: Under driftstopp")
 
     second = mail_sink.wait_for(
