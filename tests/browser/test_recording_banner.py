@@ -102,3 +102,22 @@ def test_moderator_records_from_the_page(homeserver, chromium, recorded_meeting)
         assert page.get_attribute(".control-record", "aria-pressed") == "false"
     finally:
         context.close()
+
+
+def test_encrypted_meeting_says_no_recording(homeserver, chromium):
+    organiser = homeserver.register_user()
+    room_id = create_meeting(organiser, title="Krypterat samtal", access="private")["room_id"]
+
+    context = new_context(chromium)
+    remember_session(context, homeserver.base_url, organiser)
+    page = context.new_page()
+    try:
+        page.goto(meet_url(homeserver.base_url, room_id))
+        # The loading card has the same class; wait for the one that replaces it.
+        text = wait_until(lambda: "krypter" in (t := page.inner_text(".status")) and t, 30,
+                          "the page never said the meeting is encrypted")
+        assert "totalsträckskryptering kan inte spelas in på servern" in text
+        # Nothing of the meeting, and so nothing to publish, comes after that.
+        assert page.locator(".join-button").count() == 0
+    finally:
+        context.close()

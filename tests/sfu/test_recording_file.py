@@ -217,3 +217,33 @@ async def test_killed_sfu_recording_repaired_on_restart(recording_sfu, tmp_path)
         assert "Repaired interrupted recording" in restarted.log()
     finally:
         restarted.stop()
+
+
+async def test_recording_flag_reaches_clients(recording_sfu):
+    alice = await join_speaker(recording_sfu, "alice", ALICE_TONE_HZ, lambda now: True)
+    bob = None
+    try:
+        seen_before_start = len(alice.responses)
+        await call_recording_api(recording_sfu, "StartRoomRecording", ROOM)
+        update = await alice.wait_for("room_update", lambda u: u.room.active_recording,
+                                      after=seen_before_start)
+        assert update.room.active_recording
+
+        # A late joiner learns it from the JoinResponse, before it publishes anything.
+        bob = SyntheticParticipant(recording_sfu.ws_url, recording_sfu.token("bob", ROOM), "bob")
+        join = await bob.join()
+        assert join.room.active_recording
+        # The recorder is no participant: nobody sees it, nobody counts it.
+        assert [p.identity for p in join.other_participants] == ["alice"]
+        assert join.room.num_participants == 2
+
+        seen_before_stop = len(alice.responses)
+        await asyncio.sleep(2.5)
+        await call_recording_api(recording_sfu, "StopRoomRecording", ROOM)
+        stopped = await alice.wait_for("room_update", lambda u: not u.room.active_recording,
+                                       after=seen_before_stop)
+        assert not stopped.room.active_recording
+    finally:
+        await alice.close()
+        if bob is not None:
+            await bob.close()
