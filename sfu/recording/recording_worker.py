@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 MIXING_DELAY_MS = 200
 TICK_S = 0.02
+# Packets waiting for the worker; about 25 s of four speakers' audio and video.
+# Beyond it the worker has fallen behind, and new packets are dropped.
+MAX_QUEUED_PACKETS = 20_000
 # Keyframe requests after a video loss are at most this frequent.
 KEYFRAME_REQUEST_INTERVAL_MS = 500
 
@@ -55,6 +58,7 @@ class RecordingWorker(threading.Thread):
         self._video_clock = StreamClock(90_000)
         self._last_keyframe_request_ms = -KEYFRAME_REQUEST_INTERVAL_MS
         self.malformed_packets = 0
+        self.dropped_packets = 0
         self.has_media = False
 
         # Outcome, read by the event loop after on_finished.
@@ -65,10 +69,19 @@ class RecordingWorker(threading.Thread):
     # Called on the event loop ------------------------------------------------------
 
     def submit_audio(self, source_key: str, packet: bytes, arrival_ms: int) -> None:
-        self._queue.put((_AUDIO, source_key, packet, arrival_ms))
+        self._submit((_AUDIO, source_key, packet, arrival_ms))
 
     def submit_video(self, source_key: str, packet: bytes, arrival_ms: int) -> None:
-        self._queue.put((_VIDEO, source_key, packet, arrival_ms))
+        self._submit((_VIDEO, source_key, packet, arrival_ms))
+
+    def _submit(self, item: tuple) -> None:
+        if self._queue.qsize() < MAX_QUEUED_PACKETS:
+            self._queue.put(item)
+            return
+        self.dropped_packets += 1
+        if self.dropped_packets in (1, 1000) or self.dropped_packets % 100_000 == 0:
+            logger.warning("%s: the recorder has fallen behind; %d packets dropped so far",
+                           self.label, self.dropped_packets)
 
     def request_stop(self, end_ms: int) -> None:
         """Finish the file with everything up to `end_ms` (monotonic ms); later packets are ignored."""

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHECK_INTERVAL_S = 0.5
+# Finishing a file takes milliseconds; a worker still busy after this is stuck,
+# and the .part file it leaves is repaired at the next SFU start.
+FINISH_TIMEOUT_S = 30
 
 # Reasons a recording ends, sent as EgressInfo.details and logged.
 STOPPED_BY_REQUEST = "stopped through the admin API"
@@ -208,7 +211,12 @@ class RoomRecorder:
         ended_at_ns = time.time_ns()
         self._detach()
         self.worker.request_stop(_monotonic_ms())
-        await self._finished
+        try:
+            await asyncio.wait_for(asyncio.shield(self._finished), FINISH_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            logger.error("%s: the recorder did not finish the file within %d s", self.label,
+                         FINISH_TIMEOUT_S)
+            self.worker.error = TimeoutError(f"file not finished within {FINISH_TIMEOUT_S} s")
         info = self._outcome(reason, status, ended_at_ns)
         self.ended_info = info
         self._on_ended(self, info)
@@ -253,10 +261,10 @@ class RoomRecorder:
                 duration=written.duration_ms * 1_000_000, size=written.size_bytes,
             ))
             logger.info("%s: finished (%s): %s, %.1f s, %d bytes, %d video frames, "
-                        "%d audio frames, %d malformed packets", self.label, reason,
+                        "%d audio frames, %d malformed and %d dropped packets", self.label, reason,
                         written.path.name, written.duration_ms / 1000, written.size_bytes,
                         self.writer.video_frames, self.writer.audio_frames,
-                        worker.malformed_packets)
+                        worker.malformed_packets, worker.dropped_packets)
         return info
 
     def to_egress_info(self) -> egress_pb.EgressInfo:
