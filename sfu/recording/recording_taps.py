@@ -90,6 +90,7 @@ class VideoTap:
         self.forward(view)
 
     def forward(self, view: "PacketView") -> None:
+        # TODO: also take packets the layer recovers through RTX, so a loss costs one frame, not a key frame interval.
         self._worker.submit_video(self._key, view.data, view.now_ms)
 
     # Teardown --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ far from its arrival times (a restarted encoder, a clock that runs fast) is
 anchored again.
 """
 
+# TODO: anchor with RTCP sender reports; arrival-time anchors leave lip sync to network jitter.
 # A placement further than this from the arrival time re-anchors the stream.
 RESYNC_THRESHOLD_MS = 500
 
