@@ -17,6 +17,10 @@ Example with every option (config/sfu.example.yaml has the same with comments)::
       departure_timeout_s: 10
       max_participants: 0               # 0 means no limit
       last_n: 0                         # 0 forwards every video track
+    recording:
+      directory: null                   # where WebM recordings go; null disables recording
+      min_duration_s: 2                 # shorter recordings are discarded
+      max_duration_s: 14400             # a recording stops by itself after this long
     log_level: INFO
 """
 
@@ -77,6 +81,18 @@ class WebhookConfig:
 
 
 @dataclass(frozen=True)
+class RecordingConfig:
+    # Folder the recorder writes WebM files to; None disables recording.
+    # It must not be inside Synapse's media store, and Synapse needs read
+    # and delete access to it to serve downloads and apply retention.
+    directory: Path | None = None
+    # A recording shorter than this is deleted instead of kept.
+    min_duration_s: int = 2
+    # A recording stops by itself after this long.
+    max_duration_s: int = 4 * 3600
+
+
+@dataclass(frozen=True)
 class SfuConfig:
     keys: Mapping[str, str]
     host: str = "127.0.0.1"
@@ -84,6 +100,7 @@ class SfuConfig:
     rtc: RtcConfig = field(default_factory=RtcConfig)
     room: RoomConfig = field(default_factory=RoomConfig)
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
+    recording: RecordingConfig = field(default_factory=RecordingConfig)
     log_level: str = "INFO"
 
 
@@ -118,6 +135,7 @@ def parse_config(raw: Mapping[str, Any]) -> SfuConfig:
         rtc=_parse_rtc(_mapping(raw, "rtc")),
         room=_parse_room(_mapping(raw, "room")),
         webhook=_parse_webhook(_mapping(raw, "webhook")),
+        recording=_parse_recording(_mapping(raw, "recording")),
         log_level=log_level,
     )
 
@@ -176,6 +194,21 @@ def _parse_webhook(raw: Mapping[str, Any]) -> WebhookConfig:
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
         raise ConfigError("webhook.url", "must be an http:// or https:// URL")
     return WebhookConfig(url=url, api_key=raw.get("api_key"))
+
+
+def _parse_recording(raw: Mapping[str, Any]) -> RecordingConfig:
+    directory = raw.get("directory")
+    if directory is not None and (not isinstance(directory, str) or not directory.startswith("/")):
+        raise ConfigError("recording.directory", "must be an absolute path or null")
+    min_duration_s = _count(raw, "recording.min_duration_s", "min_duration_s", 2)
+    max_duration_s = _count(raw, "recording.max_duration_s", "max_duration_s", 4 * 3600)
+    if max_duration_s <= min_duration_s:
+        raise ConfigError("recording.max_duration_s", "must be greater than recording.min_duration_s")
+    return RecordingConfig(
+        directory=Path(directory) if directory else None,
+        min_duration_s=min_duration_s,
+        max_duration_s=max_duration_s,
+    )
 
 
 def _mapping(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:

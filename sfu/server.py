@@ -9,9 +9,11 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from sfu import __version__
+from sfu.admin.recording_api import handle_recording_twirp
 from sfu.admin.twirp import handle_twirp
 from sfu.admin.webhooks import WebhookNotifier
 from sfu.config import SfuConfig
+from sfu.recording.recording_manager import RecordingManager
 from sfu.room.registry import RoomRegistry
 from sfu.signaling.connection import handle_rtc, handle_validate
 from sfu.webrtc import ice_addresses
@@ -48,6 +50,7 @@ def build_app(config: SfuConfig) -> web.Application:
     app["config"] = config
     app["webhooks"] = WebhookNotifier(config)
     app["registry"] = RoomRegistry(config, app["webhooks"])
+    app["recordings"] = RecordingManager(config, app["webhooks"])
 
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/rtc", handle_rtc)
@@ -57,6 +60,7 @@ def build_app(config: SfuConfig) -> web.Application:
     app.router.add_route("*", "/rtc/v1", _not_found)
     app.router.add_route("*", "/rtc/v1/validate", _not_found)
     app.router.add_post("/twirp/livekit.RoomService/{method}", handle_twirp)
+    app.router.add_post("/twirp/hubs.RecordingService/{method}", handle_recording_twirp)
 
     app.on_startup.append(_on_startup)
     app.on_shutdown.append(_on_shutdown)
@@ -67,11 +71,14 @@ async def _on_startup(app: web.Application) -> None:
     config: SfuConfig = app["config"]
     ice_addresses.use_addresses(config.rtc.announce_addresses)
     app["webhooks"].start()
+    app["recordings"].start_recovery()
 
 
 async def _on_shutdown(app: web.Application) -> None:
     logger.info("SFU shutting down: closing %d rooms", len(app["registry"].rooms))
+    # Closing the rooms finalises their recordings before webhooks stop.
     await app["registry"].shutdown()
+    await app["recordings"].stop_all()
     await app["webhooks"].stop()
 
 

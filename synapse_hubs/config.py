@@ -13,6 +13,7 @@ from synapse.module_api.errors import ConfigError
 
 from synapse_hubs.calendar.config import CalendarConfig, parse_calendar_config
 from synapse_hubs.eid.config import EidConfig, parse_eid_config
+from synapse_hubs.recording.config import RecordingConfig, parse_recording_config
 
 DEFAULT_SERVICE_USER = "hubs"
 
@@ -74,6 +75,7 @@ class HubsConfig:
     guests: GuestConfig = field(default_factory=GuestConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
     eid: EidConfig = field(default_factory=EidConfig)
+    recording: RecordingConfig = field(default_factory=RecordingConfig)
     # Language of the join page and of notices when the client states none.
     default_language: str = "sv"
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
@@ -90,6 +92,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
     guests = _parse_guests(_mapping(raw.get("guests", {}), ("guests",)))
     demo = _parse_demo(_mapping(raw.get("demo", {}), ("demo",)))
     eid = parse_eid_config(raw.get("eid"))
+    recording = parse_recording_config(raw.get("recording"))
 
     service_user = _string(raw, "service_user", (), default=DEFAULT_SERVICE_USER)
     if not service_user.replace("-", "").replace("_", "").isalnum():
@@ -110,6 +113,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
         guests=guests,
         demo=demo,
         eid=eid,
+        recording=recording,
         default_language=default_language,
         calendar=calendar,
     )

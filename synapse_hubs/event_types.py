@@ -16,8 +16,12 @@ MEETING = f"{EVENT_PREFIX}.meeting"
 # Swedish e-ID before joining, by which methods, at which minimum level.
 EID_POLICY = f"{EVENT_PREFIX}.eid_policy"
 
+# State event (state_key "") that shows every member whether the meeting is
+# being recorded. Only the service account sends it.
+RECORDING = f"{EVENT_PREFIX}.recording"
+
 # Our state types; a meeting room's power levels require level 100 for each of them.
-POLICY_STATE_TYPES = (MEETING, EID_POLICY)
+POLICY_STATE_TYPES = (MEETING, EID_POLICY, RECORDING)
 
 # MatrixRTC call membership as Element Call and matrix-js-sdk send it today.
 CALL_MEMBER = "org.matrix.msc3401.call.member"

@@ -33,6 +33,7 @@ from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.creation import MeetingFactory
 from synapse_hubs.meetings.resource import MeetingsResource
 from synapse_hubs.readiness import Readiness
+from synapse_hubs.recording.feature import RecordingFeature
 from synapse_hubs.rtc.openid import OpenIdVerifier
 from synapse_hubs.rtc.participant_store import ParticipantStore
 from synapse_hubs.rtc.schema import RTC_MIGRATIONS
@@ -73,6 +74,10 @@ class HubsModule:
                                  self._service_account.user_id),
             self._guest_expiry.is_guest, self._service_account.user_id,
             self.api_router, API_PREFIX,
+        )
+        self.recording = RecordingFeature(
+            api, config, self._schema, self._readiness, self.api_router, self._webhook,
+            self._participants, self._service_account.user_id,
         )
 
         api.register_web_resource(API_PREFIX, self.api_router)
@@ -127,13 +132,14 @@ class HubsModule:
         api, config = self._api, self._config
         self._schema.register("rtc", RTC_MIGRATIONS)
 
-        participants = ParticipantStore(api)
+        participants = self._participants = ParticipantStore(api)
         token_service = TokenService(
             api, config, self._readiness, OpenIdVerifier(api, config.token_service),
             self._guest_expiry, participants, self.eid.gate,
         )
         token_service.register(self.rtc_router)
-        SfuWebhook(api, config.sfu, self._readiness, participants).register(self.rtc_router)
+        self._webhook = SfuWebhook(api, config.sfu, self._readiness, participants)
+        self._webhook.register(self.rtc_router)
 
         api.looping_background_call(
             token_service.prune_participants, _PARTICIPANT_PRUNE_INTERVAL_MS
@@ -145,6 +151,8 @@ class HubsModule:
             # Only the main process registers accounts, so workers never race on it.
             await self._service_account.ensure_exists()
         self._readiness.mark_ready()
+        # The timers first fire an interval after start; catch up on what a stop missed.
+        await self.recording.sweep()
         logger.info("Hubs module started")
 
     async def _get_version(self, request: Any) -> tuple[int, Any]:

@@ -37,7 +37,8 @@ from sfu.webrtc.peer_transport import PeerTransport, RemoteParameters
 logger = logging.getLogger(__name__)
 
 AUDIO_FRAME_MS = 20
-AUDIO_PAYLOAD = bytes(range(60))  # the size of a 24 kbit/s Opus frame; never decoded
+# The size of a 24 kbit/s Opus frame, sent unless `audio_payloads` contains real Opus.
+AUDIO_PAYLOAD = bytes(range(60))
 
 
 @dataclass
@@ -87,6 +88,9 @@ class SyntheticParticipant:
         self.audio_timestamp = random_ssrc()
         self.audio_level: Callable[[float], int] = lambda now: 30
         self.audio_sending = True
+        # Sent in turn, one per 20 ms packet; bench/loadgen/opus_tone.py encodes real Opus.
+        self.audio_payloads: list[bytes] = [AUDIO_PAYLOAD]
+        self._audio_index = 0
         self.transport_sequence = 0
         self.sender_ssrc = random_ssrc()
         self.rtcp_received: list[tuple[float, int, int]] = []  # (time, type, fmt) on publisher side
@@ -139,20 +143,22 @@ class SyntheticParticipant:
     # Publishing ----------------------------------------------------------------
 
     async def publish(self, audio: bool = True, video: list[EncodedLayer] | None = None,
-                      source: int = pb.TrackSource.CAMERA, fps: int = 30) -> None:
+                      source: int = pb.TrackSource.CAMERA, fps: int = 30,
+                      encryption: int = pb.Encryption.NONE) -> None:
+        """Announce and start sending tracks; `encryption` is only declared, nothing is encrypted."""
         audio_cid = "audio-" + uuid.uuid4().hex[:8] if audio else None
         video_cid = "video-" + uuid.uuid4().hex[:8] if video else None
         if audio_cid:
             await self.signal.send(rtc_pb.SignalRequest(add_track=rtc_pb.AddTrackRequest(
                 cid=audio_cid, name="microphone", type=pb.TrackType.AUDIO,
-                source=pb.TrackSource.MICROPHONE)))
+                source=pb.TrackSource.MICROPHONE, encryption=encryption)))
         if video_cid:
             top = video[-1].spec
             layers = [pb.VideoLayer(quality=index, width=l.spec.width, height=l.spec.height,
                                     bitrate=l.spec.bitrate) for index, l in enumerate(video)]
             await self.signal.send(rtc_pb.SignalRequest(add_track=rtc_pb.AddTrackRequest(
                 cid=video_cid, name="camera", type=pb.TrackType.VIDEO, source=source,
-                width=top.width, height=top.height, layers=layers)))
+                width=top.width, height=top.height, layers=layers, encryption=encryption)))
             self.layers = [PublishedLayerState(layer, random_ssrc(), random_ssrc()) for layer in video]
 
         for cid in filter(None, (audio_cid, video_cid)):
@@ -220,8 +226,10 @@ class SyntheticParticipant:
             level = self.audio_level(time.monotonic())
             extensions = [(client_sdp.MID_ID, b"0"),
                           (client_sdp.AUDIO_LEVEL_ID, encode_audio_level(level, level < 50))]
+            payload = self.audio_payloads[self._audio_index % len(self.audio_payloads)]
+            self._audio_index += 1
             packet = self._packet(client_sdp.OPUS_PT, False, self.audio_sequence,
-                                  self.audio_timestamp, self.audio_ssrc, extensions, AUDIO_PAYLOAD)
+                                  self.audio_timestamp, self.audio_ssrc, extensions, payload)
             self.audio_sequence = (self.audio_sequence + 1) & 0xFFFF
             self.audio_timestamp = (self.audio_timestamp + 48 * AUDIO_FRAME_MS) & 0xFFFFFFFF
             self.publisher.send_rtp(packet)

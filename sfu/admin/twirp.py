@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 class TwirpError(Exception):
     STATUS = {"unauthenticated": 401, "permission_denied": 403, "not_found": 404,
-              "invalid_argument": 400, "malformed": 400, "bad_route": 404}
+              "invalid_argument": 400, "malformed": 400, "bad_route": 404,
+              "already_exists": 409, "failed_precondition": 412}
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import jwt
 from google.protobuf import json_format
+from livekit.protocol import egress as egress_pb
 from livekit.protocol import webhook as webhook_pb
 
 from sfu.config import SfuConfig
@@ -77,6 +78,10 @@ class WebhookNotifier:
         self._enqueue(webhook_pb.WebhookEvent(
             event=event, room=room.to_proto(), participant=participant.to_proto(),
             track=track.to_proto()))
+
+    def egress_event(self, event: str, info: egress_pb.EgressInfo) -> None:
+        """Report a recording's start or end (`egress_started`, `egress_ended`)."""
+        self._enqueue(webhook_pb.WebhookEvent(event=event, egress_info=info))
 
     def _enqueue(self, event: webhook_pb.WebhookEvent) -> None:
         if not self.enabled:

@@ -15,6 +15,7 @@ from livekit.protocol import rtc as rtc_pb
 
 from sfu.auth import AccessToken
 from sfu.config import SfuConfig
+from sfu.recording.room_recorder import STOPPED_ROOM_CLOSED
 from sfu.room.ids import room_sid
 from sfu.room.last_n import LastN
 from sfu.room.participant import Participant
@@ -24,6 +25,7 @@ from sfu.signaling import protocol
 if TYPE_CHECKING:
     from sfu.admin.webhooks import WebhookNotifier
     from sfu.media.published_track import PublishedTrack
+    from sfu.recording.room_recorder import RoomRecorder
     from sfu.room.registry import RoomRegistry
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ class Room:
         self.created_at = time.time()
         self.metadata = ""
         self.active_recording = False
+        # The running recording, set and cleared by RecordingManager.
+        self.recording: "RoomRecorder | None" = None
         self.participants: dict[str, Participant] = {}
         self.speakers = SpeakerTracker(self)
         self.last_n = LastN(self, config.room.last_n)
@@ -62,6 +66,8 @@ class Room:
         self.participants[participant.sid] = participant
         self.speakers.add(participant)
         self.last_n.add(participant)
+        if self.recording is not None:
+            self.recording.on_participant_joined(participant)
         logger.info("%s: joined (%d in room)", participant.label, len(self.participants))
         return participant
 
@@ -96,6 +102,8 @@ class Room:
         await participant.close()
         await self.broadcast_update([participant])
         self.webhooks.participant_event("participant_left", self, participant)
+        if self.recording is not None:
+            self.recording.on_participant_left(participant, reason)
 
         if not self.participants:
             self.registry.room_emptied(self)
@@ -156,9 +164,13 @@ class Room:
                 continue
             for track in tracks:
                 participant.subscriber.subscribe(track)
+        if self.recording is not None:
+            self.recording.on_tracks_published(tracks)
 
     async def unpublish_track(self, track: "PublishedTrack") -> None:
         track.published = False
+        if self.recording is not None:
+            self.recording.on_track_unpublished(track)
         for participant in list(self.participants.values()):
             participant.subscriber.unsubscribe(track)
         track.owner.tracks.pop(track.sid, None)
@@ -200,6 +212,10 @@ class Room:
 
     async def update_metadata(self, metadata: str) -> None:
         self.metadata = metadata
+        await self.broadcast_room_update()
+
+    async def broadcast_room_update(self) -> None:
+        """Send the room's metadata and recording state to every participant."""
         await self.send_to_all(rtc_pb.SignalResponse(room_update=rtc_pb.RoomUpdate(room=self.to_proto())))
 
     def to_proto(self) -> pb.Room:
@@ -223,6 +239,8 @@ class Room:
         if self.closed:
             return
         self.closed = True
+        if self.recording is not None:
+            await self.recording.stop(STOPPED_ROOM_CLOSED)
         self.speakers.stop()
         for participant in list(self.participants.values()):
             await self.remove(participant, reason)

@@ -92,5 +92,10 @@ class Deployment:
         return self.data_dir / "synapse"
 
     @property
+    def recordings_dir(self) -> Path:
+        """Where the SFU writes recordings and Synapse serves them from, outside the media store."""
+        return self.data_dir / "recordings"
+
+    @property
     def sfu_config_path(self) -> Path:
         return self.data_dir / "sfu.yaml"

@@ -124,6 +124,8 @@ def sfu_settings(deployment: Deployment, secrets: DeploymentSecrets) -> dict[str
             "url": deployment.public_baseurl + "_synapse/client/hubs/rtc/sfu_webhook",
             "api_key": secrets.sfu_api_key,
         },
+        # The SFU records only on the module's request, which recording policy decides.
+        "recording": {"directory": str(deployment.recordings_dir)},
     }
 
 

@@ -146,6 +146,8 @@ def _module_config(deployment: Deployment, secrets: DeploymentSecrets) -> dict[s
         "token_service": {
             "local_openid_base_url": deployment.public_baseurl.rstrip("/"),
         },
+        # Off unless enabled here or per room by a server admin.
+        "recording": {"enabled": False, "directory": str(deployment.recordings_dir)},
     }
     if deployment.demo:
         config["demo"] = {"enabled": True, "cli_secret": secrets.cli_secret}

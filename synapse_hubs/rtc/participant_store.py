@@ -58,6 +58,28 @@ class ParticipantStore:
 
         return await self._api.run_db_interaction("hubs_find_rtc_participant", select_txn)
 
+    async def identities_of(self, livekit_room: str, user_id: str) -> list[str]:
+        """Return every identity issued to `user_id` for `livekit_room`, one per device and member."""
+
+        def select_txn(txn: LoggingTransaction) -> list[str]:
+            txn.execute(
+                "SELECT identity FROM hubs_rtc_participants WHERE livekit_room = ? AND user_id = ?",
+                (livekit_room, user_id),
+            )
+            return [row[0] for row in txn.fetchall()]
+
+        return await self._api.run_db_interaction("hubs_rtc_identities_of", select_txn)
+
+    async def room_id_for(self, livekit_room: str) -> str | None:
+        """Return the Matrix room of a LiveKit room that a token was issued for, else None."""
+
+        def select_txn(txn: LoggingTransaction) -> str | None:
+            txn.execute("SELECT room_id FROM hubs_rtc_rooms WHERE livekit_room = ?", (livekit_room,))
+            row = txn.fetchone()
+            return row[0] if row else None
+
+        return await self._api.run_db_interaction("hubs_rtc_room_id_for", select_txn)
+
     async def prune(self, issued_before_ms: int) -> int:
         """Forget identities issued before the given time; returns how many were deleted."""
 

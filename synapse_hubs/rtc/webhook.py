@@ -3,7 +3,7 @@
 
 import json
 import logging
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from synapse.module_api import ModuleApi, SynapseRequest
 from synapse.module_api.errors import Codes, SynapseError
@@ -18,6 +18,8 @@ from synapse_hubs.rtc.webhook_auth import WebhookAuthError, verify_webhook
 logger = logging.getLogger(__name__)
 
 PARTICIPANT_LEFT = "participant_left"
+
+EventHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 # livekit.DisconnectReason when the same identity connected again, as a name
 # (protobuf JSON) or as its number.
@@ -36,6 +38,11 @@ class SfuWebhook:
         self._sfu = sfu
         self._readiness = readiness
         self._participants = participants
+        self._handlers: dict[str, list[EventHandler]] = {}
+
+    def add_handler(self, event_name: str, handler: EventHandler) -> None:
+        """Also pass verified events named `event_name` (such as `egress_ended`) to `handler`."""
+        self._handlers.setdefault(event_name, []).append(handler)
 
     def register(self, router: JsonRouter) -> None:
         router.add("POST", "/sfu_webhook", self._receive)
@@ -54,6 +61,8 @@ class SfuWebhook:
         await self._readiness.wait()
         if event.get("event") == PARTICIPANT_LEFT:
             await self._on_participant_left(event)
+        for handler in self._handlers.get(str(event.get("event")), []):
+            await handler(event)
         return 200, {}
 
     async def _on_participant_left(self, event: dict[str, Any]) -> None:

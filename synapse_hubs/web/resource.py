@@ -5,6 +5,7 @@
     /_synapse/client/hubs/meet/{room_id}   signed-in users: the same page for a room
     /_synapse/client/hubs/meet/            signed-in users: create a meeting
     /_synapse/client/hubs/schedule         signed-in users: schedule a meeting
+    /_synapse/client/hubs/recording/{id}   signed-in users: download a meeting recording
     /_synapse/client/hubs/static/...       bundle and stylesheet
 
 Every HTML route returns the same shell; the script reads the path and
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 JOIN_PATH = "/_synapse/client/hubs/join"
 MEET_PATH = "/_synapse/client/hubs/meet"
 SCHEDULE_PATH = "/_synapse/client/hubs/schedule"
+RECORDING_PATH = "/_synapse/client/hubs/recording"
 
 # Guest link tokens and room ids are short; anything longer is not ours.
 MAX_PATH_PARAMETER_LENGTH = 512
@@ -97,4 +99,5 @@ def register_web_pages(api: ModuleApi, config: HubsConfig) -> None:
     api.register_web_resource(JOIN_PATH, PageResource(shell, parameter_required=True))
     api.register_web_resource(MEET_PATH, PageResource(shell, parameter_required=False))
     api.register_web_resource(SCHEDULE_PATH, PageResource(shell, parameter_required=False))
+    api.register_web_resource(RECORDING_PATH, PageResource(shell, parameter_required=True))
     api.register_web_resource(STATIC_PATH, StaticFilesResource(files))

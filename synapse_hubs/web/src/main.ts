@@ -6,12 +6,14 @@
 //   /_synapse/client/hubs/meet/{room_id}  meeting for signed-in users
 //   /_synapse/client/hubs/meet/           create a meeting
 //   /_synapse/client/hubs/schedule        schedule a meeting
+//   /_synapse/client/hubs/recording/{id}  download a meeting recording
 
 import { HubsApi } from "./api/hubsApi";
 import { readPageConfig } from "./config";
 import { runGuestFlow } from "./flows/guestFlow";
 import { MEET_PATH, runStaffFlow } from "./flows/staffFlow";
 import { initLanguage } from "./i18n";
+import { RECORDING_PATH, runRecordingFlow } from "./recording/recordingPage";
 import { runScheduleFlow, SCHEDULE_PATH } from "./schedule/scheduleFlow";
 import { installTestHooks } from "./testHooks";
 import { AppShell } from "./ui/appShell";
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     if (prefix === JOIN_PATH && parameter) await runGuestFlow(shell, config, api, parameter);
     else if (prefix === MEET_PATH) await runStaffFlow(shell, config, api, parameter);
     else if (prefix === SCHEDULE_PATH && parameter === null) await runScheduleFlow(shell, config);
+    else if (prefix === RECORDING_PATH && parameter) await runRecordingFlow(shell, config, parameter);
     else shell.show(statusView("pageNotFound"));
   } catch (error) {
     console.error("The page failed to start", error);
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
 /** Split ".../join/abc" into [".../join", "abc"]; the parameter is null when absent. */
 function splitPath(pathname: string): [string, string | null] {
   const trimmed = pathname.replace(/\/+$/, "");
-  for (const prefix of [JOIN_PATH, MEET_PATH, SCHEDULE_PATH]) {
+  for (const prefix of [JOIN_PATH, MEET_PATH, SCHEDULE_PATH, RECORDING_PATH]) {
     if (trimmed === prefix) return [prefix, null];
     if (trimmed.startsWith(prefix + "/")) return [prefix, decodeURIComponent(trimmed.slice(prefix.length + 1))];
   }

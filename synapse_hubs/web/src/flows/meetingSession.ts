@@ -4,6 +4,10 @@
 
 import type { MatrixClient, Room } from "matrix-js-sdk";
 
+import { RecordingApi } from "../recording/recordingApi";
+import { RecordingBanner } from "../recording/recordingBanner";
+import { RecordingButton } from "../recording/recordingButton";
+import { RecordingStatus } from "../recording/recordingStatus";
 import { CallConnection } from "../rtc/callConnection";
 import { setCurrentCall } from "../testHooks";
 import type { AppShell } from "../ui/appShell";
@@ -13,6 +17,9 @@ import { type PreJoinChoice, PreJoinView } from "../views/preJoinView";
 export class MeetingSession {
   private view: MeetingView | null = null;
   private call: CallConnection | null = null;
+  private readonly recordingStatus: RecordingStatus;
+  private readonly recordingBanner: RecordingBanner;
+  private readonly recordingControl: Promise<RecordingButton | null>;
 
   constructor(
     private readonly shell: AppShell,
@@ -22,15 +29,21 @@ export class MeetingSession {
     private readonly guestLinks: HTMLElement | null,
   ) {
     window.addEventListener("pagehide", () => void this.call?.leave());
+    this.recordingStatus = new RecordingStatus(client, room);
+    this.recordingBanner = new RecordingBanner(this.recordingStatus);
+    this.recordingControl = this.loadRecordingControl();
   }
 
   /** Show the meeting and join the call if the pre-join choice asked for it. */
   async enter(choice: PreJoinChoice): Promise<void> {
+    const recordingControl = await this.recordingControl;
     this.view?.dispose();
     this.view = new MeetingView({
       client: this.client,
       room: this.room,
       guestLinks: this.guestLinks,
+      recordingBanner: this.recordingBanner.element,
+      recordingControl: recordingControl?.element ?? null,
       onJoinCall: () => this.showPreJoin(),
     });
     this.shell.show(this.view.element);
@@ -67,6 +80,7 @@ export class MeetingSession {
       { audioDeviceId: choice.media.audioDeviceId, videoDeviceId: choice.media.videoDeviceId },
       (unexpected) => {
         if (this.call !== call) return;
+        this.recordingStatus.leaveCall();
         this.call = null;
         setCurrentCall(null);
         view.showNotInCall(unexpected ? "callConnectionLost" : null);
@@ -77,15 +91,34 @@ export class MeetingSession {
 
     const tracks = choice.media.takeTracks();
     try {
-      await call.join(tracks);
+      // The JoinResponse carries the SFU's recording flag; the banner must be
+      // up before the first track is published.
+      await call.join(tracks, (livekitRoom) => {
+        this.recordingStatus.attachCall(livekitRoom);
+        this.recordingBanner.render();
+      });
       view.enterCall(call);
     } catch (error) {
       console.error(`Joining the call in ${this.room.roomId} failed`, error);
       for (const track of tracks) track.stop();
+      this.recordingStatus.leaveCall();
       this.call = null;
       setCurrentCall(null);
       await call.leave();
       view.showNotInCall("errorCallFailed");
+    }
+  }
+
+  /** Offer the start/stop button to moderators of meetings that may be recorded. */
+  private async loadRecordingControl(): Promise<RecordingButton | null> {
+    const api = new RecordingApi({ homeserverUrl: this.client.baseUrl, accessToken: this.client.getAccessToken() ?? "" });
+    try {
+      const state = await api.meetingState(this.room.roomId);
+      return state.can_control && state.allowed ? new RecordingButton(api, this.room.roomId, this.recordingStatus) : null;
+    } catch (error) {
+      // A plain Matrix room is no meeting and has no recording.
+      console.info(`No recording controls for ${this.room.roomId}`, error);
+      return null;
     }
   }
 }

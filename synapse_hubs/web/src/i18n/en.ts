@@ -188,6 +188,26 @@ export const en = {
   scheduleCancelled: "Cancelled",
   errorScheduleFailed: "The meeting could not be scheduled.",
   errorLoadMeetingsFailed: "Your meetings could not be loaded.",
+
+  // Recording
+  recordingInProgress: "This meeting is being recorded",
+  recordingElapsed: "Recording for {time}",
+  startRecording: "Record",
+  stopRecording: "Stop recording",
+  recordingNotEnabled: "Recording is not enabled for this meeting. A server admin can enable it.",
+  recordingE2eeNote: "End-to-end encrypted meetings cannot be recorded on the server.",
+  recordingNoCall: "Nobody is in the call yet. Join the call, then start the recording.",
+  recordingAlreadyRunning: "The meeting is already being recorded.",
+  recordingFailed: "The recording could not be started or stopped. Try again.",
+  privateMeetingsNotRecorded: "Private meetings are end-to-end encrypted and cannot be recorded on the server.",
+  recordingPageHeading: "Meeting recording",
+  recordingPageDetail: "Recorded {date}, {minutes} min.",
+  recordingDownload: "Download the recording",
+  recordingDownloading: "Downloading …",
+  recordingNoAccess: "Only the meeting's owner and their delegates can download this recording until it is shared with the meeting.",
+  recordingDeleted: "This recording has been deleted.",
+  recordingNotFound: "Recording not found.",
+  recordingNotReady: "This recording has no file to download.",
 };
 
 export type MessageKey = keyof typeof en;

@@ -11,6 +11,7 @@ import { type LocalTrack, Room as LivekitRoom, RoomEvent, type RoomOptions } fro
 import type { MatrixClient, Room as MatrixRoom } from "matrix-js-sdk";
 import { type LivekitTransport, type MatrixRTCSession, MatrixRTCSessionEvent } from "matrix-js-sdk/lib/matrixrtc/index.js";
 
+import { markTimeline } from "../testHooks";
 import { fetchSfuAccess, type SfuAccess } from "./sfuToken";
 import { discoverLivekitTransport } from "./transportDiscovery";
 
@@ -47,7 +48,12 @@ export class CallConnection {
     return this.access?.identity ?? null;
   }
 
-  async join(tracks: LocalTrack[]): Promise<void> {
+  /**
+   * Connect and publish `tracks`. `beforePublish` runs after the JoinResponse
+   * (room state such as an active recording is known) and before any media
+   * is sent, so the page can show notices the participant must see first.
+   */
+  async join(tracks: LocalTrack[], beforePublish: (room: LivekitRoom) => void = () => {}): Promise<void> {
     const roomId = this.matrixRoom.roomId;
     const transportConfig = await discoverLivekitTransport(this.client);
     this.access = await fetchSfuAccess(this.client, transportConfig.livekit_service_url, roomId);
@@ -57,7 +63,11 @@ export class CallConnection {
     // TURN servers in production. Passing rtcConfig.iceServers here would
     // replace that list, so none are set.
     await this.livekitRoom.connect(this.access.url, this.access.jwt, { autoSubscribe: true });
-    for (const track of tracks) await this.livekitRoom.localParticipant.publishTrack(track);
+    beforePublish(this.livekitRoom);
+    for (const track of tracks) {
+      markTimeline(`publishTrack:${track.source}`);
+      await this.livekitRoom.localParticipant.publishTrack(track);
+    }
 
     const transport: LivekitTransport = { ...transportConfig, livekit_alias: roomId };
     this.rtcSession = this.client.matrixRTC.getRoomSession(this.matrixRoom);

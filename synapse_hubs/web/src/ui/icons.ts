@@ -23,6 +23,7 @@ const ICONS = {
   send: [{ path: "M4 12l16-8-6 16-2-6z" }],
   invite: [{ circle: [9, 8, 3] }, { path: "M3 20a6 6 0 0 1 12 0M18 8v6M15 11h6" }],
   close: [{ path: "M6 6l12 12M18 6L6 18" }],
+  record: [{ circle: [12, 12, 8] }, { circle: [12, 12, 4] }],
 } satisfies Record<string, Shape[]>;
 
 export type IconName = keyof typeof ICONS;

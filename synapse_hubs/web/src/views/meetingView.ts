@@ -18,6 +18,10 @@ export interface MeetingViewOptions {
   room: MatrixRoom;
   /** Moderator panel, shown as a second tab next to the chat. */
   guestLinks: HTMLElement | null;
+  /** Notice above the stage that the meeting is being recorded; it shows and hides itself. */
+  recordingBanner?: HTMLElement | null;
+  /** Moderators' start/stop recording control, shown among the call controls. */
+  recordingControl?: HTMLElement | null;
   /** Go back to pre-join to (re)join the call. */
   onJoinCall(): void;
 }
@@ -54,7 +58,7 @@ export class MeetingView {
     this.openTab = window.matchMedia("(max-width: 760px)").matches ? null : "chat";
 
     this.element = el("div", { class: "meeting" }, [
-      el("div", { class: "meeting-main" }, [this.stageArea, this.controls]),
+      el("div", { class: "meeting-main" }, [options.recordingBanner ?? null, this.stageArea, this.controls]),
       this.sidePanel,
     ]);
     this.chat.start();
@@ -142,10 +146,11 @@ export class MeetingView {
     this.callCleanups.push(() => document.removeEventListener("fullscreenchange", refresh));
     refresh();
 
-    const buttons = [microphone.element, camera.element];
+    const buttons: HTMLElement[] = [microphone.element, camera.element];
     // Phones and some browsers cannot capture the screen.
     if (navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices) buttons.push(screen.element);
     buttons.push(layout.element);
+    if (this.options.recordingControl) buttons.push(this.options.recordingControl);
     if (document.fullscreenEnabled) buttons.push(fullscreen.element);
     this.controls.replaceChildren(...buttons, ...this.panelButtons(), leave.element);
   }

@@ -4,6 +4,7 @@
 import type { HubsApi, MeetingAccess } from "../api/hubsApi";
 import { text, setText } from "../i18n";
 import { el } from "../ui/dom";
+import { privateMeetingRecordingHint } from "../recording/privateMeetingHint";
 
 export const MAX_MEETING_TITLE_LENGTH = 120;
 
@@ -19,6 +20,7 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
   const form = el("form", { class: "new-meeting-form" }, [
     el("div", { class: "field" }, [el("label", { for: "meeting-title" }, [text("meetingTitle")]), title]),
     el("div", { class: "field" }, [el("label", { for: "meeting-access" }, [text("meetingAccess")]), access]),
+    privateMeetingRecordingHint(access),
     error,
     el("div", { class: "form-actions" }, [submit]),
   ]);
