@@ -16,7 +16,8 @@ from bench.loadgen.media_source import DEFAULT_LAYERS, encode_layers
 from bench.loadgen.synthetic_participant import SyntheticParticipant
 from sfu.rtp import vp8
 
-LOW_ESTIMATE = 200_000
+# Below the lowest layer's bitrate, so the SFU sees congestion and never probes upwards.
+LOW_ESTIMATE = 100_000
 HIGH_ESTIMATE = 10_000_000
 
 
