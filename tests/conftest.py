@@ -46,15 +46,21 @@ def own_homeserver(request: pytest.FixtureRequest,
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_session():
+    """Playwright's sync API, per module.
+
+    While it runs, the sync API keeps an asyncio loop marked as running in
+    the main thread, so pytest-asyncio cannot start its own there. Module
+    scope ends it before the next module, whose tests may be async.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright_session):
     """Debian's Chromium with fake media devices; see tests/harness/browser.py."""
     from tests.harness.browser import launch_chromium
