@@ -116,7 +116,7 @@ class HubsModule:
         self.eid.gate.add_guest_check(self._guest_expiry.is_guest)
 
         MeetingsResource(
-            api, self._readiness, access, factory, self._guest_expiry.is_guest
+            api, self._readiness, access, factory, self._guest_expiry.is_guest, config.eid
         ).register(self.api_router)
         GuestLinksResource(api, self._readiness, access, links).register(self.api_router)
         GuestResource(api, self._readiness, admission).register(self.api_router)

@@ -52,10 +52,8 @@ class MeetingsServiceRooms:
     ) -> MeetingRoom:
         access = ACCESS_PUBLIC if policy.access is Access.PUBLIC else ACCESS_PRIVATE
         room_id, _ = await self._factory.create(
-            organiser_id, title, access, e2ee=access == ACCESS_PRIVATE
+            organiser_id, title, access, e2ee=access == ACCESS_PRIVATE, eid_policy=policy.eid
         )
-        if policy.eid is not None:
-            await self.set_eid_policy(room_id, policy.eid)
 
         if access == ACCESS_PRIVATE:
             return MeetingRoom(room_id, meeting_url(self._api.public_baseurl, room_id))

@@ -24,7 +24,7 @@ from synapse_hubs.calendar.model import (
     ParticipantKind,
     Recurrence,
 )
-from synapse_hubs.eid.policy import EidPolicy, PolicyError, parse_policy
+from synapse_hubs.eid.policy import EidPolicy, PolicyError, policy_from_request
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 4000
@@ -319,14 +319,7 @@ def _parse_eid_policy(raw: Any, server_policy: EidPolicy) -> dict[str, Any] | No
     if not isinstance(raw, dict):
         raise SynapseError(400, "policy.eid must be a JSON object or null", Codes.BAD_JSON)
 
-    # The server's methods and level fill the gaps, so a page can ask for
-    # "external participants" without knowing which providers exist.
-    content = {
-        "methods": list(server_policy.methods) or ["bankid"],
-        "min_loa": server_policy.min_loa,
-        **raw,
-    }
     try:
-        return parse_policy(content).to_content()
+        return policy_from_request(raw, server_policy).to_content()
     except PolicyError as error:
         raise SynapseError(400, f"policy.eid: {error}", Codes.INVALID_PARAM) from error

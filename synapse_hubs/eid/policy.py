@@ -77,3 +77,20 @@ def parse_policy(content: Mapping[str, Any]) -> EidPolicy:
     # Keep the order of METHODS, so equal policies compare equal.
     ordered = tuple(m for m in METHODS if m in methods)
     return EidPolicy(required_for=required_for, methods=ordered, min_loa=min_loa)
+
+
+def policy_from_request(raw: Mapping[str, Any], server_policy: EidPolicy) -> EidPolicy:
+    """Complete a policy an API request asked for, or raise PolicyError.
+
+    The server's methods and level fill the gaps, so a page can ask for
+    "external participants" without knowing which providers exist.
+    """
+    if not isinstance(raw, Mapping):
+        raise PolicyError("must be a JSON object")
+
+    content = {
+        "methods": list(server_policy.methods) or ["bankid"],
+        "min_loa": server_policy.min_loa,
+        **raw,
+    }
+    return parse_policy(content)

@@ -6,7 +6,7 @@ from typing import Any
 
 from synapse.module_api import ModuleApi
 
-from synapse_hubs.event_types import MEETING
+from synapse_hubs.event_types import EID_POLICY, MEETING
 from synapse_hubs.meetings.policy import ACCESS_PUBLIC, MeetingPolicy
 from synapse_hubs.meetings.power_levels import meeting_power_levels
 from synapse_hubs.service_account import ServiceAccount
@@ -26,9 +26,14 @@ class MeetingFactory:
         self._service_account = service_account
 
     async def create(
-        self, owner: str, title: str, access: str, e2ee: bool
+        self, owner: str, title: str, access: str, e2ee: bool,
+        eid_policy: dict[str, Any] | None = None,
     ) -> tuple[str, MeetingPolicy]:
-        """Create a meeting room owned by `owner` and return its room ID and policy."""
+        """Create a meeting room owned by `owner` and return its room ID and policy.
+
+        `eid_policy` is `se.hubs.eid_policy` content; without it the room
+        follows the server's default e-ID policy.
+        """
         policy = MeetingPolicy(
             title=title,
             access=access,
@@ -36,7 +41,7 @@ class MeetingFactory:
             created_ts=self._api.get_current_time_msec(),
             e2ee=e2ee,
         )
-        config = meeting_room_config(policy, self._service_account.user_id)
+        config = meeting_room_config(policy, self._service_account.user_id, eid_policy)
         room_id, _ = await self._api.create_room(owner, config)
 
         # TODO: the service account's joins and guest invites count against rc_joins
@@ -48,7 +53,8 @@ class MeetingFactory:
         return room_id, policy
 
 
-def meeting_room_config(policy: MeetingPolicy, service_user_id: str) -> dict[str, Any]:
+def meeting_room_config(policy: MeetingPolicy, service_user_id: str,
+                        eid_policy: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the createRoom request body for a meeting with this policy."""
     initial_state: list[dict[str, Any]] = [
         {"type": MEETING, "state_key": "", "content": policy.to_content()},
@@ -60,6 +66,9 @@ def meeting_room_config(policy: MeetingPolicy, service_user_id: str) -> dict[str
         {"type": "m.room.history_visibility", "state_key": "",
          "content": {"history_visibility": _history_visibility(policy)}},
     ]
+    if eid_policy is not None:
+        # In the initial state, so no one can join before the policy applies.
+        initial_state.append({"type": EID_POLICY, "state_key": "", "content": eid_policy})
     if policy.e2ee:
         initial_state.append({
             "type": "m.room.encryption", "state_key": "",

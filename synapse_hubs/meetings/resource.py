@@ -8,6 +8,8 @@ from synapse.module_api import ModuleApi, SynapseRequest, parse_json_object_from
 from synapse.module_api.errors import Codes, SynapseError
 
 from synapse_hubs.display_text import clean_display_text
+from synapse_hubs.eid.config import EidConfig
+from synapse_hubs.eid.policy import PolicyError, policy_from_request
 from synapse_hubs.http.fields import optional_bool, optional_string
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.meetings.access import MeetingAccess
@@ -33,8 +35,10 @@ class MeetingsResource:
         access: MeetingAccess,
         factory: MeetingFactory,
         is_guest: Callable[[str], Awaitable[bool]],
+        eid_config: EidConfig,
     ) -> None:
         self._api = api
+        self._eid_config = eid_config
         self._readiness = readiness
         self._access = access
         self._factory = factory
@@ -58,13 +62,17 @@ class MeetingsResource:
         if e2ee is None:
             # Private meetings are end-to-end encrypted unless the organiser opts out.
             e2ee = access == ACCESS_PRIVATE
+        eid_policy = parse_eid_policy(body, self._eid_config)
 
-        room_id, policy = await self._factory.create(owner, title, access, e2ee)
+        room_id, policy = await self._factory.create(
+            owner, title, access, e2ee, eid_policy=eid_policy
+        )
         return 200, {
             "room_id": room_id,
             "title": policy.title,
             "access": policy.access,
             "e2ee": policy.e2ee,
+            "eid": eid_policy or self._eid_config.default_policy.to_content(),
             "meeting_url": meeting_url(self._api.public_baseurl, room_id),
         }
 
@@ -109,3 +117,26 @@ def parse_access(body: Mapping[str, Any]) -> str:
             Codes.INVALID_PARAM,
         )
     return access
+
+
+def parse_eid_policy(body: Mapping[str, Any], eid_config: EidConfig) -> dict[str, Any] | None:
+    """Return the `eid` field as policy content, or None to follow the server default.
+
+    A policy that names only methods no provider serves would lock every
+    participant it applies to out, so it is refused here.
+    """
+    raw = body.get("eid")
+    if raw is None:
+        return None
+
+    try:
+        policy = policy_from_request(raw, eid_config.default_policy)
+    except PolicyError as error:
+        raise SynapseError(400, f"eid: {error}", Codes.INVALID_PARAM) from error
+
+    if policy.required_for != "nobody" and not set(policy.methods) & eid_config.methods_served():
+        raise SynapseError(
+            400, f"eid: no identity provider on this server serves {', '.join(policy.methods)}",
+            Codes.INVALID_PARAM,
+        )
+    return policy.to_content()

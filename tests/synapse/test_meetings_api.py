@@ -25,6 +25,26 @@ def test_public_meeting_response(homeserver):
     )
 
 
+def test_eid_policy_set_at_creation(homeserver):
+    organiser = homeserver.register_user()
+
+    body = create_meeting(organiser, eid_policy={"required_for": "everyone"})
+
+    expected = {"required_for": "everyone", "methods": ["bankid"], "min_loa": "loa3"}
+    assert body["eid"] == expected
+    assert organiser.state_event(body["room_id"], "se.hubs.eid_policy") == expected
+
+
+def test_meeting_without_eid_follows_server_default(homeserver):
+    organiser = homeserver.register_user()
+
+    body = create_meeting(organiser, eid_policy=None)
+
+    assert body["eid"] == {"required_for": "external", "methods": ["bankid"], "min_loa": "loa3"}
+    state_types = {event["type"] for event in organiser.state(body["room_id"])}
+    assert "se.hubs.eid_policy" not in state_types
+
+
 def test_public_meeting_state(homeserver):
     organiser = homeserver.register_user()
 
@@ -182,6 +202,9 @@ def test_create_meeting_needs_access_token(homeserver):
     ({"title": 42, "access": "public"}, "M_BAD_JSON"),
     ({"title": "Möte", "access": "secret"}, "M_INVALID_PARAM"),
     ({"title": "Möte", "access": "public", "e2ee": "yes"}, "M_BAD_JSON"),
+    ({"title": "Möte", "access": "public", "eid": "yes"}, "M_INVALID_PARAM"),
+    ({"title": "Möte", "access": "public", "eid": {"required_for": "guests"}}, "M_INVALID_PARAM"),
+    ({"title": "Möte", "access": "public", "eid": {"methods": ["passport"]}}, "M_INVALID_PARAM"),
 ])
 def test_create_meeting_validation(homeserver, body, errcode):
     organiser = homeserver.register_user()
