@@ -169,10 +169,18 @@ class GuestAdmission:
         localpart = UserID.from_string(account.user_id).localpart
         profile = await self._api.get_profile_for_user(localpart)
         state = await load_meeting_room_state(self._api, account.room_id, account.user_id)
-        logger.info("Guest %s came back to %s through link %s",
-                    account.user_id, account.room_id, link.link_id)
+        eid_requirement = None
+        if state.membership == "invite":
+            # Still waiting for e-ID at redemption; join now if the guest has verified since.
+            eid_requirement = await self._join_unless_eid_required(account.user_id,
+                                                                   account.room_id)
+        joined = state.is_joined or (state.membership == "invite" and eid_requirement is None)
+
+        logger.info("Guest %s came back to %s through link %s (joined=%s)",
+                    account.user_id, account.room_id, link.link_id, joined)
         return await self._new_session(
-            link, account, return_token, profile.display_name or "", joined=state.is_joined
+            link, account, return_token, profile.display_name or "", joined=joined,
+            eid_requirement=eid_requirement,
         )
 
     async def find_active_link(self, link_token: str) -> GuestLink:

@@ -37,6 +37,8 @@ def create_meeting_on_page(page, homeserver, organiser):
     page.goto(meet_url(homeserver.base_url))
     sign_in_with_password(page, localpart, organiser.password)
     page.fill("#meeting-title", "Styrelsemöte")
+    # The test server requires e-ID from guests by default; test_guest_eid covers that path.
+    page.select_option("#meeting-eid", "nobody")
     page.click(".new-meeting-form button[type=submit]")
     page.wait_for_url(lambda url: "/meet/%21" in url or "/meet/!" in url)
     return urllib.parse.unquote(page.url.rsplit("/", 1)[1])

@@ -110,3 +110,22 @@ def test_stricter_policy_stops_sfu_token(homeserver):
     assert answer.status_code == 403
     assert answer.json()["errcode"] == "SE_HUBS_EID_REQUIRED"
     assert answer.json()["se.hubs.eid_url"]
+
+
+def test_come_back_joins_once_verified(homeserver):
+    organiser, room_id = eid_meeting(homeserver)
+    token = link_token(create_link(organiser, room_id)["url"])
+    guests = GuestApi(homeserver.base_url)
+    guest = guest_client(homeserver.base_url, guests.redeem(token, "Greta").json())
+
+    before = guests.come_back(token).json()
+    assert before["joined"] is False
+    assert before["eid_policy"]["methods"] == ["bankid"]
+    assert organiser.membership(room_id, guest.user_id) == "invite"
+
+    verify_with_test_provider(homeserver, guest, room_id)
+    after = guests.come_back(token).json()
+
+    assert after["joined"] is True
+    assert "eid_url" not in after
+    assert organiser.membership(room_id, guest.user_id) == "join"

@@ -18,9 +18,16 @@ export interface GuestSession {
   homeserver_url: string;
   return_token: string;
   display_name: string;
+  /** False while the meeting waits for the guest's e-ID verification. */
+  joined: boolean;
+  /** Present while `joined` is false because the meeting requires e-ID. */
+  eid_url?: string;
 }
 
 export type MeetingAccess = "public" | "private";
+
+/** Who must verify with e-ID before joining; `server-default` leaves the choice to the server. */
+export type EidRequirement = "server-default" | "nobody" | "external" | "everyone";
 
 export interface Meeting {
   room_id: string;
@@ -66,8 +73,17 @@ export class HubsApi {
     return requestJson("POST", `${this.base}/guest/${encodeURIComponent(token)}/return`, { body });
   }
 
-  createMeeting(accessToken: string, title: string, access: MeetingAccess): Promise<Meeting> {
-    return requestJson("POST", `${this.base}/meetings`, { accessToken, body: { title, access } });
+  createMeeting(accessToken: string, title: string, access: MeetingAccess, eid: EidRequirement): Promise<Meeting> {
+    const body: Record<string, unknown> = { title, access };
+    if (eid !== "server-default") body.eid = { required_for: eid };
+    return requestJson("POST", `${this.base}/meetings`, { accessToken, body });
+  }
+
+  /** Return a one-time e-ID start link for this meeting, which comes back to `returnTo`. */
+  async createEidTicket(accessToken: string, roomId: string, returnTo: string): Promise<string> {
+    const body = { room_id: roomId, return_to: returnTo };
+    const answer = await requestJson<{ start_url: string }>("POST", `${this.base}/eid/tickets`, { accessToken, body });
+    return answer.start_url;
   }
 
   getMeeting(accessToken: string, roomId: string): Promise<Meeting> {

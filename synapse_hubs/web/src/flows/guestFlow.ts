@@ -12,6 +12,7 @@ import type { AppShell } from "../ui/appShell";
 import { el, userText } from "../ui/dom";
 import { UserFacingError } from "../ui/userFacingError";
 import { MAX_DISPLAY_NAME_LENGTH, type PreJoinChoice, PreJoinView } from "../views/preJoinView";
+import { eidRequiredView } from "../views/eidRequiredView";
 import { connectionFailedView, statusView } from "../views/statusView";
 import { MeetingSession } from "./meetingSession";
 import { ensureUnencrypted } from "./encryptedRooms";
@@ -47,6 +48,12 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       allowChatOnly: false,
       onJoin: async (choice) => {
         const session = await redeem(api, token, choice);
+        if (waitsForEid(session)) {
+          rememberGuest(session);
+          preJoin.dispose();
+          showEidStep(session);
+          return;
+        }
         await enterMeeting(session, choice);
         // Only now: the call has taken the tracks, and dispose() stops what is left.
         preJoin.dispose();
@@ -72,6 +79,10 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       showFreshPreJoin();
       return;
     }
+    if (waitsForEid(session)) {
+      showEidStep(session);
+      return;
+    }
 
     const preJoin = new PreJoinView({
       title,
@@ -87,12 +98,27 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
     void preJoin.start();
   }
 
-  async function enterMeeting(session: GuestSession, choice: PreJoinChoice): Promise<void> {
+  function rememberGuest(session: GuestSession): void {
     storeGuestReturn(token, {
       returnToken: session.return_token,
       displayName: session.display_name,
       userId: session.user_id,
     });
+  }
+
+  // The e-ID pages link back to this page; the return token then brings the
+  // guest back in, and the server joins them once the verification is stored.
+  function showEidStep(session: GuestSession): void {
+    shell.show(
+      eidRequiredView(async () => {
+        const startUrl = await api.createEidTicket(session.access_token, session.room_id, location.href);
+        location.assign(startUrl);
+      }),
+    );
+  }
+
+  async function enterMeeting(session: GuestSession, choice: PreJoinChoice): Promise<void> {
+    rememberGuest(session);
     const credentials: Credentials = {
       homeserverUrl: (session.homeserver_url || config.homeserverUrl).replace(/\/+$/, ""),
       userId: session.user_id,
@@ -112,6 +138,10 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       shell.show(connectionFailedView());
     }
   }
+}
+
+function waitsForEid(session: GuestSession): boolean {
+  return !session.joined && session.eid_url !== undefined;
 }
 
 async function redeem(api: HubsApi, token: string, choice: PreJoinChoice): Promise<GuestSession> {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Signed-in users: create a meeting and go to its page.
 
-import type { HubsApi, MeetingAccess } from "../api/hubsApi";
+import type { EidRequirement, HubsApi, MeetingAccess } from "../api/hubsApi";
 import { text, setText } from "../i18n";
 import { el } from "../ui/dom";
 import { privateMeetingRecordingHint } from "../recording/privateMeetingHint";
@@ -14,6 +14,12 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     el("option", { value: "public" }, [text("accessPublic")]),
     el("option", { value: "private" }, [text("accessPrivate")]),
   ]);
+  const eid = el("select", { id: "meeting-eid" }, [
+    el("option", { value: "server-default" }, [text("eidServerDefault")]),
+    el("option", { value: "nobody" }, [text("eidNobody")]),
+    el("option", { value: "external" }, [text("eidExternal")]),
+    el("option", { value: "everyone" }, [text("eidEveryone")]),
+  ]);
   const error = el("p", { class: "form-error", role: "alert" });
   const submit = el("button", { type: "submit", class: "primary" }, [text("createMeeting")]);
 
@@ -21,6 +27,7 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     el("div", { class: "field" }, [el("label", { for: "meeting-title" }, [text("meetingTitle")]), title]),
     el("div", { class: "field" }, [el("label", { for: "meeting-access" }, [text("meetingAccess")]), access]),
     privateMeetingRecordingHint(access),
+    el("div", { class: "field" }, [el("label", { for: "meeting-eid" }, [text("meetingEid")]), eid]),
     error,
     el("div", { class: "form-actions" }, [submit]),
   ]);
@@ -34,7 +41,7 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     }
     submit.disabled = true;
     api
-      .createMeeting(accessToken, title.value.trim(), access.value as MeetingAccess)
+      .createMeeting(accessToken, title.value.trim(), access.value as MeetingAccess, eid.value as EidRequirement)
       .then((meeting) => onCreated(meeting.room_id))
       .catch((failure: unknown) => {
         console.warn("Creating a meeting failed", failure);

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""A guest of a meeting that requires e-ID, in the browser.
+
+The test server's default policy requires BankID from external
+participants, and its clearly labelled test provider stands in for
+BankID. The guest redeems the link, leaves for the e-ID pages, comes back
+through the return token and only then reaches the call; a guest who
+cancels stays invited and the page never asks for an SFU token.
+"""
+
+import urllib.parse
+
+import pytest
+
+from tests.browser.join_page import capture_json_responses, join_call, wait_for_prejoin
+from tests.eid.step_up_client import eid_status
+from tests.harness.browser import new_context
+from tests.harness.hubs_api import create_link, create_meeting
+
+pytestmark = pytest.mark.browser
+
+GUEST_NAME = "Greta Gäst"
+
+
+def eid_meeting_link(homeserver):
+    organiser = homeserver.register_user()
+    room_id = create_meeting(organiser, title="Samråd", eid_policy=None)["room_id"]
+    link = create_link(organiser, room_id)
+    return organiser, room_id, urllib.parse.urljoin(homeserver.base_url, link["url"])
+
+
+def redeem_and_open_eid(page, link_url):
+    """Redeem the link as a new guest and follow the page to the e-ID method chooser."""
+    page.goto(link_url)
+    wait_for_prejoin(page)
+    page.fill("#display-name", GUEST_NAME)
+    page.click(".join-button")
+
+    page.wait_for_selector(".eid-required")
+    page.click(".continue-to-eid")
+    page.locator('button[value="test:bankid"]').click()
+    assert page.get_by_test_id("test-banner").is_visible()
+
+
+def guest_user_id(redeemed):
+    assert len(redeemed) == 1, redeemed
+    return redeemed[0]["user_id"]
+
+
+def test_guest_verifies_then_joins(homeserver, chromium):
+    organiser, room_id, link_url = eid_meeting_link(homeserver)
+    context = new_context(chromium, locale="sv-SE")
+    page = context.new_page()
+    redeemed = capture_json_responses(page, "/redeem")
+    tokens = capture_json_responses(page, "/sfu/get")
+
+    redeem_and_open_eid(page, link_url)
+    user_id = guest_user_id(redeemed)
+    assert organiser.membership(room_id, user_id) == "invite"
+    page.get_by_test_id("test-identify").click()
+
+    # With a return_to, a verification sends the browser straight back to the join page.
+    page.wait_for_selector(".continue-as").click()
+    wait_for_prejoin(page)
+    join_call(page)
+
+    assert organiser.membership(room_id, user_id) == "join"
+    assert len(tokens) == 1
+    assert tokens[0]["jwt"]
+    context.close()
+
+
+def test_guest_who_cancels_stays_out(homeserver, chromium):
+    organiser, room_id, link_url = eid_meeting_link(homeserver)
+    context = new_context(chromium, locale="en-GB")
+    page = context.new_page()
+    redeemed = capture_json_responses(page, "/redeem")
+    token_requests = []
+    page.on("request", lambda request: token_requests.append(request.url)
+            if "/sfu/get" in request.url else None)
+
+    redeem_and_open_eid(page, link_url)
+    page.get_by_test_id("test-cancel").click()
+    assert page.get_by_test_id("failure").get_attribute("data-reason") == "cancelled"
+
+    # Back on the link, the returning guest is asked for e-ID again, not let in.
+    page.goto(link_url)
+    page.wait_for_selector(".continue-as").click()
+    page.wait_for_selector(".eid-required")
+
+    user_id = guest_user_id(redeemed)
+    assert organiser.membership(room_id, user_id) == "invite"
+    assert token_requests == []
+    context.close()
+
+
+def test_organiser_sees_no_verification_for_cancelled_guest(homeserver, chromium):
+    organiser, room_id, link_url = eid_meeting_link(homeserver)
+    context = new_context(chromium)
+    page = context.new_page()
+
+    redeem_and_open_eid(page, link_url)
+    page.get_by_test_id("test-cancel").click()
+    page.get_by_test_id("failure").wait_for()
+
+    status = eid_status(organiser, room_id)
+    assert status["policy"]["required_for"] == "external"
+    assert status["required"] is False
+    context.close()
