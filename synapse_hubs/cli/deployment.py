@@ -59,6 +59,9 @@ class Deployment:
     server_name: str = "localhost"
     http_host: str = "127.0.0.1"
     http_port: int = 8008
+    # Address in the links and URLs that browsers use; None means http_host.
+    # Synapse listens on it too, besides http_host.
+    public_host: str | None = None
     sfu_host: str = "127.0.0.1"
     sfu_port: int = 7880
     # Addresses the SFU announces as ICE host candidates.
@@ -73,7 +76,18 @@ class Deployment:
 
     @property
     def public_baseurl(self) -> str:
+        return f"http://{self.public_host or self.http_host}:{self.http_port}/"
+
+    @property
+    def local_baseurl(self) -> str:
+        """The loopback URL that the CLI itself uses, which the demo endpoints require."""
         return f"http://{self.http_host}:{self.http_port}/"
+
+    @property
+    def http_bind_addresses(self) -> list[str]:
+        if self.public_host is None or self.public_host == self.http_host:
+            return [self.http_host]
+        return [self.http_host, self.public_host]
 
     @property
     def sfu_ws_url(self) -> str:

@@ -42,7 +42,12 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
 
     up = commands.add_parser(
-        "up", help="start Synapse with the Hubs modules and the SFU, print demo links"
+        "up", help="start Synapse with the Hubs modules and the SFU, print demo links",
+        description="Run a local Hubs demo: Synapse with the Hubs modules and the SFU, a demo "
+        "meeting, and links for its organiser and a guest. The demo enables a test e-ID "
+        "provider that is clearly labelled as one. Logs: DATA_DIR/synapse/console.log and "
+        "DATA_DIR/sfu.log. This is not a production install: it has no TLS and no reverse "
+        "proxy; see docs/admin-guide.en.md for that.",
     )
     up.add_argument("--data-dir", type=Path, default=Path(".hubs"),
                     help="where config, database and logs live (default: ./.hubs)")
@@ -51,26 +56,34 @@ def _build_parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int, default=8008, help="Synapse HTTP port (default: 8008)")
     up.add_argument("--sfu-port", type=int, default=7880, help="SFU signaling port (default: 7880)")
     up.add_argument("--public-address", default="127.0.0.1",
-                    help="address the SFU announces for media; set the machine's LAN or "
-                    "public address to join from other devices (default: 127.0.0.1)")
+                    help="address of this machine that other devices reach: Synapse and the "
+                    "SFU listen on it, the printed links use it and the SFU announces it for "
+                    "media (default: 127.0.0.1). Browsers allow camera and microphone only "
+                    "over HTTPS or on localhost, so other devices need the TLS reverse proxy "
+                    "that the admin guide describes")
     up.add_argument("--postgres", metavar="DSN", default=None,
                     help="use PostgreSQL, e.g. 'dbname=hubs user=hubs host=127.0.0.1'; "
                     "the database needs LC_COLLATE and LC_CTYPE 'C' (default: SQLite)")
     return parser
 
 
-def run_up(args: argparse.Namespace) -> int:
-    data_dir = args.data_dir.resolve()
-    secrets = load_or_create_secrets(data_dir)
-    deployment = Deployment(
-        data_dir=data_dir,
+def deployment_from_args(args: argparse.Namespace) -> Deployment:
+    return Deployment(
+        data_dir=args.data_dir.resolve(),
         server_name=args.server_name,
         http_port=args.port,
         sfu_port=args.sfu_port,
+        public_host=args.public_address,
+        sfu_host=args.public_address,
         sfu_announce_addresses=(args.public_address,),
         postgres_dsn=args.postgres,
         demo=True,
     )
+
+
+def run_up(args: argparse.Namespace) -> int:
+    deployment = deployment_from_args(args)
+    secrets = load_or_create_secrets(deployment.data_dir)
     _check_server_name_unchanged(deployment)
 
     processes: list[ManagedProcess] = []
@@ -110,7 +123,8 @@ def run_up(args: argparse.Namespace) -> int:
         return 1
     finally:
         print("\nStopping Hubs ...", file=sys.stderr)
-        for process in reversed(processes):
+        # The SFU goes first: its last webhooks (participants leaving) still reach Synapse.
+        for process in processes:
             process.stop()
 
 
@@ -131,7 +145,7 @@ def _check_server_name_unchanged(deployment: Deployment) -> None:
 
 def _fetch_demo_links(deployment: Deployment, secrets: DeploymentSecrets) -> dict[str, Any]:
     request = urllib.request.Request(
-        deployment.public_baseurl + DEMO_LINKS_PATH,
+        deployment.local_baseurl + DEMO_LINKS_PATH,
         data=b"{}",
         method="POST",
         headers={

@@ -79,7 +79,7 @@ def synapse_overlay(
         "listeners": [
             {
                 "port": deployment.http_port,
-                "bind_addresses": [deployment.http_host],
+                "bind_addresses": deployment.http_bind_addresses,
                 "type": "http",
                 "tls": False,
                 "x_forwarded": False,

@@ -26,7 +26,7 @@ from synapse_hubs.urls import guest_link_url, meeting_url
 logger = logging.getLogger(__name__)
 
 ORGANISER_LOCALPART = "organiser"
-ORGANISER_DISPLAY_NAME = "Organisatör (demo)"
+ORGANISER_DISPLAY_NAME = "Arrangör (demo)"
 MEETING_TITLE = "Demomöte"
 _MEETING_NAME = "default"
 
