@@ -59,9 +59,10 @@ def test_guest_verifies_then_joins(homeserver, chromium):
     assert organiser.membership(room_id, user_id) == "invite"
     page.get_by_test_id("test-identify").click()
 
-    # With a return_to, a verification sends the browser straight back to the join page.
-    page.wait_for_selector(".continue-as").click()
+    # The verification sends the browser back to the join page, which goes on to the pre-join step.
     wait_for_prejoin(page)
+    assert GUEST_NAME in page.inner_text(".known-name")
+    assert "from_eid" not in page.url
     join_call(page)
 
     assert organiser.membership(room_id, user_id) == "join"
@@ -72,16 +73,23 @@ def test_guest_verifies_then_joins(homeserver, chromium):
 
 def test_guest_who_cancels_stays_out(homeserver, chromium):
     organiser, room_id, link_url = eid_meeting_link(homeserver)
-    context = new_context(chromium, locale="en-GB")
+    # A Swedish browser whose user switches the join page to English.
+    context = new_context(chromium, locale="sv-SE")
     page = context.new_page()
     redeemed = capture_json_responses(page, "/redeem")
     token_requests = []
     page.on("request", lambda request: token_requests.append(request.url)
             if "/sfu/get" in request.url else None)
 
+    page.goto(link_url)
+    wait_for_prejoin(page)
+    page.click(".language-switch")
     redeem_and_open_eid(page, link_url)
     page.get_by_test_id("test-cancel").click()
-    assert page.get_by_test_id("failure").get_attribute("data-reason") == "cancelled"
+    failure = page.get_by_test_id("failure")
+    assert failure.get_attribute("data-reason") == "cancelled"
+    # The e-ID pages keep the language chosen on the join page, not the browser's.
+    assert "You cancelled the identification" in failure.inner_text()
 
     # Back on the link, the returning guest is asked for e-ID again, not let in.
     page.goto(link_url)

@@ -6,7 +6,7 @@ import { ApiError } from "../api/http";
 import type { GuestSession, HubsApi } from "../api/hubsApi";
 import { type Credentials, forgetGuestReturn, loadGuestReturn, storeGuestReturn } from "../auth/credentials";
 import type { PageConfig } from "../config";
-import { text } from "../i18n";
+import { currentLanguage, text } from "../i18n";
 import { openRoom, startMatrixClient } from "../matrix/matrixSession";
 import type { AppShell } from "../ui/appShell";
 import { el, userText } from "../ui/dom";
@@ -34,7 +34,11 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
   shell.setTitle(title);
 
   const saved = loadGuestReturn(token);
-  if (saved) {
+  const backFromEid = takeEidReturnMarker();
+  if (saved && backFromEid) {
+    // Straight on: the guest has just left this page for the e-ID pages.
+    void returnAsGuest();
+  } else if (saved) {
     shell.show(welcomeBackView(saved.displayName, () => void returnAsGuest(), () => showFreshPreJoin()));
   } else {
     showFreshPreJoin();
@@ -111,8 +115,12 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
   function showEidStep(session: GuestSession): void {
     shell.show(
       eidRequiredView(async () => {
-        const startUrl = await api.createEidTicket(session.access_token, session.room_id, location.href);
-        location.assign(startUrl);
+        const returnTo = new URL(location.href);
+        returnTo.searchParams.set(EID_RETURN_PARAM, "1");
+        const startUrl = new URL(await api.createEidTicket(session.access_token, session.room_id, returnTo.href));
+        // The e-ID pages keep the language the guest chose here.
+        startUrl.searchParams.set("lang", currentLanguage());
+        location.assign(startUrl.href);
       }),
     );
   }
@@ -138,6 +146,18 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       shell.show(connectionFailedView());
     }
   }
+}
+
+const EID_RETURN_PARAM = "from_eid";
+
+/** Return whether the page was opened by the e-ID pages' way back, and drop that marker from the URL. */
+function takeEidReturnMarker(): boolean {
+  const url = new URL(location.href);
+  if (!url.searchParams.has(EID_RETURN_PARAM)) return false;
+
+  url.searchParams.delete(EID_RETURN_PARAM);
+  history.replaceState(history.state, "", url.href);
+  return true;
 }
 
 function waitsForEid(session: GuestSession): boolean {

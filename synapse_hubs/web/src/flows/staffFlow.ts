@@ -13,7 +13,7 @@ import {
 } from "../auth/credentials";
 import { loginWithToken, logout, takeLoginTokenFromUrl } from "../auth/login";
 import type { PageConfig } from "../config";
-import { bindAttribute, text } from "../i18n";
+import { bindAttribute, type MessageKey, text } from "../i18n";
 import { openRoom, startMatrixClient } from "../matrix/matrixSession";
 import type { AppShell } from "../ui/appShell";
 import { el } from "../ui/dom";
@@ -42,6 +42,7 @@ export async function runStaffFlow(shell: AppShell, config: PageConfig, api: Hub
 
 export async function signIn(shell: AppShell, config: PageConfig): Promise<Credentials> {
   const loginToken = takeLoginTokenFromUrl();
+  let notice: MessageKey | undefined;
   if (loginToken) {
     try {
       const credentials = await loginWithToken(config.homeserverUrl, loginToken);
@@ -50,6 +51,7 @@ export async function signIn(shell: AppShell, config: PageConfig): Promise<Crede
     } catch (error) {
       // Login tokens work once and for a few minutes; fall back to the sign-in form.
       console.warn("The login token was not accepted", error);
+      notice = "loginLinkUsed";
     }
   }
 
@@ -61,7 +63,7 @@ export async function signIn(shell: AppShell, config: PageConfig): Promise<Crede
     void signInView(config.homeserverUrl, (credentials) => {
       storeSignedInSession(credentials);
       resolve(credentials);
-    }).then((view) => shell.show(view));
+    }, notice).then((view) => shell.show(view));
   });
 }
 

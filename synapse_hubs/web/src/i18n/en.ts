@@ -47,6 +47,7 @@ export const en = {
   // Sign-in and meeting creation
   signInHeading: "Sign in",
   signInIntro: "Sign in with your organisation account to open the meeting.",
+  loginLinkUsed: "This sign-in link has already been used or has expired. Sign in below or ask for a new link.",
   signInWithSso: "Sign in with your organisation",
   userName: "User name",
   password: "Password",

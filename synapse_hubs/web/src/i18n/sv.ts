@@ -45,6 +45,7 @@ export const sv: Record<MessageKey, string> = {
 
   signInHeading: "Logga in",
   signInIntro: "Logga in med ditt organisationskonto för att öppna mötet.",
+  loginLinkUsed: "Inloggningslänken är redan använd eller har gått ut. Logga in här nedan eller be om en ny länk.",
   signInWithSso: "Logga in via din organisation",
   userName: "Användarnamn",
   password: "Lösenord",

@@ -8,13 +8,23 @@ import type { Credentials } from "../auth/credentials";
 import { type MessageKey, setText, text } from "../i18n";
 import { el } from "../ui/dom";
 
-export async function signInView(homeserverUrl: string, onSignedIn: (credentials: Credentials) => void): Promise<HTMLElement> {
+/** `notice` explains why the form is shown, for example after a used sign-in link. */
+export async function signInView(
+  homeserverUrl: string,
+  onSignedIn: (credentials: Credentials) => void,
+  notice?: MessageKey,
+): Promise<HTMLElement> {
   const options = await fetchLoginOptions(homeserverUrl).catch((error: unknown) => {
     console.warn("Reading login options failed; offering password login", error);
     return { password: true, sso: false };
   });
 
   const card = el("section", { class: "card sign-in" }, [text("signInHeading", undefined, "h1"), text("signInIntro", undefined, "p")]);
+  if (notice) {
+    const shown = text(notice, undefined, "p");
+    shown.classList.add("sign-in-notice");
+    card.append(shown);
+  }
 
   if (options.sso) {
     const sso = el("button", { type: "button", class: "primary sso-button" }, [text("signInWithSso")]);
