@@ -51,7 +51,7 @@ class HandQueue:
                 "content": {"queue": [hand.to_json() for hand in hands]},
             })
         except SynapseError as error:
-            # The table already holds the change, and GET .../hands serves it;
-            # the next change publishes the whole queue again.
+            # The table already contains the change and GET .../hands returns it.
+            # The next change publishes the whole queue again.
             logger.warning("Publishing the hand queue of %s failed: %s", room_id, error)
         return hands

@@ -94,8 +94,8 @@ class LobbyControl:
             moderator_id, user_id, room_id, "leave",
             content={"reason": "Removed by a moderator"},
         )
-        # TODO: the SFU connection ends only when the client leaves or its token
-        # expires; call the SFU's RemoveParticipant here once moderation has a client for it.
+        # TODO: the SFU connection ends only when the client leaves or its token expires.
+        # Call the SFU's RemoveParticipant here once moderation has a client for it.
         await self._audit.record(room_id, moderator_id, user_id, REMOVE)
         await self._notify_removed(room_id, user_id)
 
@@ -103,7 +103,7 @@ class LobbyControl:
         try:
             await self._api.update_room_membership(user_id, user_id, room_id, "join")
         except SynapseError as error:
-            # The invite stands; the user's client can still accept it.
+            # The invite remains, so the user's client can still accept it.
             logger.warning("Admitted %s to %s but could not join them: %s",
                            user_id, room_id, error)
             return "invite"

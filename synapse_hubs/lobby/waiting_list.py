@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Who is waiting in a meeting's lobby: the members whose current membership is `knock`."""
+"""The waiting list of a meeting's lobby: the users whose current membership is `knock`."""
 
 from dataclasses import dataclass
 from typing import Any

@@ -2,7 +2,7 @@
 """Lobby, raised hands and reactions on the join page.
 
 A guest opens the link of a meeting with a lobby and waits on a waiting
-card, outside the call, until the moderator's page lets them in; then both
+card, outside the call, until the moderator's page lets them in. Then both
 receive each other's video. In a second meeting the guest and the
 moderator raise hands, the guest reloads the page and keeps first place,
 hands are lowered, and a reaction from one page floats on the other.
@@ -21,7 +21,7 @@ from tests.browser.join_page import (
     wait_for_prejoin,
 )
 from tests.harness.browser import collect_console, new_context, wait_until
-from tests.harness.hubs_api import create_link, create_meeting, lobby_waiting
+from tests.harness.hubs_api import create_link, create_meeting, lobby_decide, lobby_waiting
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +148,23 @@ def test_hand_queue_and_reactions(homeserver, chromium):
     assert not [line for line in guest_console if line.startswith("pageerror")], guest_console
     organiser_context.close()
     guest_context.close()
+
+
+def test_signed_in_user_asks_to_join(homeserver, chromium):
+    organiser = homeserver.register_user()
+    colleague = homeserver.register_user()
+    room_id = create_meeting(organiser, title="Nämndmöte", lobby=True)["room_id"]
+    context = new_context(chromium, locale="en-GB")
+    remember_session(context, homeserver.base_url, colleague)
+    page = context.new_page()
+
+    page.goto(meet_url(homeserver.base_url, room_id))
+    page.click(".ask-to-join")
+
+    page.wait_for_selector(".lobby-waiting")
+    wait_until(lambda: organiser.membership(room_id, colleague.user_id) == "knock", 10,
+               "the colleague's knock did not reach the room")
+    lobby_decide(organiser, room_id, "admit", colleague.user_id)
+    join_call(page)
+    assert organiser.membership(room_id, colleague.user_id) == "join"
+    context.close()

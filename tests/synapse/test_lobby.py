@@ -17,6 +17,7 @@ from tests.harness.hubs_api import (
     lobby_status,
     lobby_waiting,
     link_token,
+    request_sfu_get,
 )
 from tests.harness.matrix_client import MatrixError, quote
 
@@ -90,6 +91,23 @@ def test_waiting_guest_cannot_join_by_itself(room_id, token, guests, homeserver,
 
     assert refused.value.status == 403
     assert organiser.membership(room_id, guest.user_id) == "knock"
+
+
+def test_waiting_guest_sees_nothing(room_id, token, guests, homeserver, organiser):
+    """In the lobby: no chat history, no participant list, no SFU token."""
+    organiser.send_message(room_id, "Intern förberedelse")
+    guest = guest_client(homeserver.base_url, redeem(guests, token))
+
+    for path in (f"/_matrix/client/v3/rooms/{quote(room_id)}/messages",
+                 f"/_matrix/client/v3/rooms/{quote(room_id)}/joined_members",
+                 f"/_matrix/client/v3/rooms/{quote(room_id)}/members"):
+        with pytest.raises(MatrixError) as refused:
+            guest.request("GET", path)
+        assert refused.value.status == 403, path
+    token_answer = request_sfu_get(homeserver.base_url,
+                                   {"room": room_id, "openid_token": guest.openid_token(),
+                                    "device_id": guest.device_id})
+    assert token_answer.status_code == 403
 
 
 def test_admit_one_joins_only_that_guest(organiser, room_id, token, guests, homeserver):

@@ -54,6 +54,8 @@ export const en = {
   callReactions: "React",
   callReactWith: "React with {emoji}",
   meetingLobby: "Lobby: guests wait until a moderator lets them in",
+  askToJoin: "Ask to join",
+  askToJoinDetail: "You are not a member of this meeting. If it has a lobby, you can ask a moderator to let you in.",
 
   // Pre-join
   yourName: "Your name",

@@ -54,6 +54,8 @@ export const sv: Record<MessageKey, string> = {
   callReactions: "Reagera",
   callReactWith: "Reagera med {emoji}",
   meetingLobby: "Väntrum: gäster väntar tills en moderator släpper in dem",
+  askToJoin: "Be om att få gå med",
+  askToJoinDetail: "Du är inte medlem i mötet. Om mötet har väntrum kan du be en moderator att släppa in dig.",
 
   yourName: "Ditt namn",
   meetingPassword: "Mötets lösenord",

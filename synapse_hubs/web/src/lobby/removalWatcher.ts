@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Notice when a moderator removes the signed-in user from the room (a kick:
 // a `leave` membership sent by someone else), so the page can end the call
-// and say so instead of showing a dead meeting.
+// and show why instead of a meeting the user can no longer use.
 
 import { type MatrixClient, type MatrixEvent, type Room, type RoomMember, RoomMemberEvent } from "matrix-js-sdk";
 
