@@ -154,7 +154,7 @@ def test_signed_in_user_asks_to_join(homeserver, chromium):
     organiser = homeserver.register_user()
     colleague = homeserver.register_user()
     room_id = create_meeting(organiser, title="Nämndmöte", lobby=True)["room_id"]
-    context = new_context(chromium, locale="en-GB")
+    context = new_context(chromium, locale="sv-SE")
     remember_session(context, homeserver.base_url, colleague)
     page = context.new_page()
 
@@ -168,3 +168,42 @@ def test_signed_in_user_asks_to_join(homeserver, chromium):
     join_call(page)
     assert organiser.membership(room_id, colleague.user_id) == "join"
     context.close()
+
+
+def test_removed_guest_stays_out(homeserver, chromium):
+    """An admitted guest reloads straight back in; once removed, only the lobby is left."""
+    organiser = homeserver.register_user()
+    room_id = create_meeting(organiser, title="Nämndmöte", lobby=True)["room_id"]
+    link_url = guest_link_url(homeserver, organiser, room_id)
+    guest_context = new_context(chromium, locale="sv-SE")
+    guest_page = guest_context.new_page()
+    redeemed = capture_json_responses(guest_page, "/redeem")
+    open_link_as_guest(guest_page, link_url)
+    guest_page.wait_for_selector(".lobby-waiting")
+    guest_id = redeemed[0]["user_id"]
+    lobby_decide(organiser, room_id, "admit", guest_id)
+    guest_page.wait_for_selector(".stage .tile", timeout=30_000)
+
+    # A reload brings the admitted guest back without the lobby.
+    guest_page.reload()
+    guest_page.wait_for_selector(".continue-as").click()
+    join_call(guest_page)
+    assert guest_page.locator(".lobby-waiting").count() == 0
+
+    # Removed: the page says so within 5 s, and a reload with the same session stays out.
+    lobby_decide(organiser, room_id, "remove", guest_id)
+    guest_page.wait_for_selector("h1:text('Du har tagits bort från mötet')", timeout=5_000)
+    guest_page.reload()
+    guest_page.wait_for_selector(".continue-as").click()
+    guest_page.wait_for_selector("h1:text('Du har tagits bort från mötet')")
+    assert organiser.membership(room_id, guest_id) == "leave"
+
+    # A fresh browser profile with the same link lands in the lobby.
+    fresh_context = new_context(chromium, locale="sv-SE")
+    fresh_page = fresh_context.new_page()
+    fresh_redeemed = capture_json_responses(fresh_page, "/redeem")
+    open_link_as_guest(fresh_page, link_url)
+    fresh_page.wait_for_selector(".lobby-waiting h1:text('Du är i väntrummet')")
+    assert organiser.membership(room_id, fresh_redeemed[0]["user_id"]) == "knock"
+    guest_context.close()
+    fresh_context.close()
