@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Raise and lower hands, and publish the queue to the room as `se.hubs.hand_queue` state.
 
-The table is the source of truth; the state event lets every client,
+The table is the source of truth. The state event lets every client,
 Element included, read the queue from its sync without polling us.
 """
 
@@ -16,6 +16,8 @@ from synapse_hubs.hands.hand_store import HandStore, RaisedHand
 logger = logging.getLogger(__name__)
 
 
+# TODO: Element Call raises a hand with an m.reaction to its call membership event;
+# those hands do not enter this queue yet, and ours do not show in Element Call.
 class HandQueue:
     def __init__(self, api: ModuleApi, store: HandStore, service_user_id: str) -> None:
         self._api = api

@@ -190,7 +190,7 @@ def test_removed_guest_stays_out(homeserver, chromium):
     join_call(guest_page)
     assert guest_page.locator(".lobby-waiting").count() == 0
 
-    # Removed: the page says so within 5 s, and a reload with the same session stays out.
+    # Removed: the page shows it within 5 s, and a reload with the same session stays out.
     lobby_decide(organiser, room_id, "remove", guest_id)
     guest_page.wait_for_selector("h1:text('Du har tagits bort från mötet')", timeout=5_000)
     guest_page.reload()

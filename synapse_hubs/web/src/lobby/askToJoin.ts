@@ -2,7 +2,7 @@
 // A signed-in user who is not a member of a meeting can knock on it: the
 // card offers "Ask to join", and after the knock the user waits in the
 // lobby like a guest. Meetings without a lobby reject the knock, and the
-// card then says there is no access.
+// card then shows that there is no access.
 
 import { ApiError, requestJson } from "../api/http";
 import type { Credentials } from "../auth/credentials";
