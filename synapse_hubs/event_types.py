@@ -20,8 +20,12 @@ EID_POLICY = f"{EVENT_PREFIX}.eid_policy"
 # being recorded. Only the service account sends it.
 RECORDING = f"{EVENT_PREFIX}.recording"
 
+# State event (state_key "") with the meeting's queue of raised hands, in
+# the order the server received them. Only the service account sends it.
+HAND_QUEUE = f"{EVENT_PREFIX}.hand_queue"
+
 # Our state types; a meeting room's power levels require level 100 for each of them.
-POLICY_STATE_TYPES = (MEETING, EID_POLICY, RECORDING)
+POLICY_STATE_TYPES = (MEETING, EID_POLICY, RECORDING, HAND_QUEUE)
 
 # MatrixRTC call membership as Element Call and matrix-js-sdk send it today.
 CALL_MEMBER = "org.matrix.msc3401.call.member"

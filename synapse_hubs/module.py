@@ -28,7 +28,10 @@ from synapse_hubs.guests.links import GuestLinks
 from synapse_hubs.guests.links_resource import GuestLinksResource
 from synapse_hubs.guests.passwords import LinkPasswords
 from synapse_hubs.guests.schema import GUEST_MIGRATIONS
+from synapse_hubs.hands.feature import HandsFeature
 from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.lobby.exclusions import ExclusionStore
+from synapse_hubs.lobby.feature import LobbyFeature
 from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.creation import MeetingFactory
 from synapse_hubs.meetings.resource import MeetingsResource
@@ -66,7 +69,15 @@ class HubsModule:
         self.eid = EidFeature(api, config.eid, self._schema, self.api_router,
                               exempt_user_ids={self._service_account.user_id})
 
+        self._lobby_exclusions = ExclusionStore(api)
         self._wire_meetings_and_guests()
+        self.lobby = LobbyFeature(
+            api, self._schema, self._readiness, self.api_router, self._lobby_exclusions,
+            self._guest_expiry.is_guest, self._service_account.user_id,
+        )
+        self.hands = HandsFeature(api, self._schema, self._readiness, self.api_router,
+                                  self._service_account.user_id)
+        self.lobby.control.add_removal_listener(self.hands.queue.on_participant_removed)
         self._wire_rtc()
         self._calendar = CalendarFeature(
             api, config.calendar, config.eid.default_policy, self._schema, self._readiness,
@@ -110,7 +121,7 @@ class HubsModule:
         self._meeting_factory, self._guest_links = factory, links
         admission = GuestAdmission(
             api, config.guests, link_store, guest_store, passwords, limiter,
-            self._service_account, self.eid.gate,
+            self._service_account, self.eid.gate, self._lobby_exclusions,
         )
         # Guests count as external participants for meetings' e-ID policies.
         self.eid.gate.add_guest_check(self._guest_expiry.is_guest)

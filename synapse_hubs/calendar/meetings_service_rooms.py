@@ -52,7 +52,8 @@ class MeetingsServiceRooms:
     ) -> MeetingRoom:
         access = ACCESS_PUBLIC if policy.access is Access.PUBLIC else ACCESS_PRIVATE
         room_id, _ = await self._factory.create(
-            organiser_id, title, access, e2ee=access == ACCESS_PRIVATE, eid_policy=policy.eid
+            organiser_id, title, access, e2ee=access == ACCESS_PRIVATE, eid_policy=policy.eid,
+            lobby=policy.lobby,
         )
 
         if access == ACCESS_PRIVATE:

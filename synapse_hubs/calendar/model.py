@@ -74,7 +74,7 @@ class MeetingPolicy:
 
     `eid` is the content of the room's `se.hubs.eid_policy` state, which the
     e-ID feature enforces; None leaves the server's default policy in force.
-    `lobby` is only stored until the lobby feature reads it.
+    `lobby` makes non-members knock and wait for a moderator (see meetings.creation).
     """
 
     access: Access = Access.PUBLIC

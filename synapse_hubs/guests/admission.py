@@ -5,8 +5,10 @@ A guest is a real local account (`guest-<random>`), recorded in hubs_guests
 with the link it came from. The service account invites it into the meeting
 and the guest joins, unless the meeting's e-ID policy requires a
 verification first: then the guest stays invited, and the join page joins
-after the step-up. Once the link expires or is revoked, is_user_expired
-locks the account and every path here returns 410.
+after the step-up. In a meeting with a lobby nobody is invited here: the
+guest knocks, after the e-ID check, and waits for a moderator. Once the
+link expires or is revoked, is_user_expired locks the account and every
+path here returns 410; a guest a moderator denied or removed gets 403.
 """
 
 import logging
@@ -29,6 +31,8 @@ from synapse_hubs.guests.link_store import GuestLink, LinkStore
 from synapse_hubs.guests.links import require_guest_links_allowed
 from synapse_hubs.guests.passwords import LinkPasswords
 from synapse_hubs.guests.return_cookie import return_cookie_max_age_s
+from synapse_hubs.lobby.excluded_error import excluded_error
+from synapse_hubs.lobby.exclusions import ExclusionStore
 from synapse_hubs.meetings.room_state import MeetingRoomState, load_meeting_room_state
 from synapse_hubs.service_account import ServiceAccount
 
@@ -56,11 +60,14 @@ class GuestSession:
     display_name: str
     link_id: str
     cookie_max_age_s: int
-    # False while the guest is only invited, waiting for an e-ID verification.
+    # False while the guest is only invited, waiting for an e-ID verification,
+    # or knocks, waiting in the lobby.
     joined: bool
     # The e-ID step-up link and policy ("se.hubs.eid_url", "se.hubs.eid_policy")
     # when the meeting requires a verification before the guest may join.
     eid_requirement: dict[str, Any] | None = None
+    # True while the guest knocks and waits for a moderator to admit them.
+    waiting: bool = False
 
     def response_body(self, homeserver_url: str) -> dict[str, Any]:
         body = {
@@ -76,6 +83,8 @@ class GuestSession:
         if self.eid_requirement is not None:
             body["eid_url"] = self.eid_requirement["se.hubs.eid_url"]
             body["eid_policy"] = self.eid_requirement["se.hubs.eid_policy"]
+        if self.waiting:
+            body["waiting"] = True
         return body
 
 
@@ -90,6 +99,7 @@ class GuestAdmission:
         limiter: PasswordAttemptLimiter,
         service_account: ServiceAccount,
         eid_gate: AdmissionGate,
+        exclusions: ExclusionStore,
     ) -> None:
         self._api = api
         self._config = config
@@ -99,6 +109,7 @@ class GuestAdmission:
         self._limiter = limiter
         self._service_account = service_account
         self._eid_gate = eid_gate
+        self._exclusions = exclusions
 
     async def describe(self, link_token: str) -> dict[str, Any]:
         """Return what the join page shows before the guest types a name."""
@@ -124,7 +135,8 @@ class GuestAdmission:
     ) -> GuestSession:
         """Create a guest account, join it to the link's meeting and return a session for it."""
         link = await self.find_active_link(link_token)
-        await self._meeting_state(link)
+        meeting_state = await self._meeting_state(link)
+        assert meeting_state.meeting is not None  # _meeting_state raises for non-meetings
 
         clean_name = self._clean_display_name(display_name)
         if link.password_hash is not None:
@@ -139,6 +151,16 @@ class GuestAdmission:
             created_ts=self._api.get_current_time_msec(),
         )
         await self._guests.insert(account, bearer_token_digest(return_token))
+
+        if meeting_state.meeting.lobby:
+            eid_requirement = await self._knock_unless_eid_required(user_id, link.room_id)
+            logger.info("Guest %s from link %s %s the lobby of %s", user_id, link.link_id,
+                        "waits for e-ID before" if eid_requirement else "knocks in",
+                        link.room_id)
+            return await self._new_session(
+                link, account, return_token, clean_name, joined=False,
+                eid_requirement=eid_requirement, waiting=eid_requirement is None,
+            )
 
         service_user = self._service_account.user_id
         await self._api.update_room_membership(service_user, user_id, link.room_id, "invite")
@@ -166,21 +188,34 @@ class GuestAdmission:
             raise SynapseError(403, "This return token is not valid for this link",
                                Codes.FORBIDDEN)
 
+        decision = await self._exclusions.decision_for(account.room_id, account.user_id)
+        if decision is not None:
+            logger.info("Refused return of guest %s to %s: excluded by %s",
+                        account.user_id, account.room_id, decision)
+            raise excluded_error(decision)
+
         localpart = UserID.from_string(account.user_id).localpart
         profile = await self._api.get_profile_for_user(localpart)
         state = await load_meeting_room_state(self._api, account.room_id, account.user_id)
         eid_requirement = None
+        waiting = state.membership == "knock"
         if state.membership == "invite":
-            # Still waiting for e-ID at redemption; join now if the guest has verified since.
+            # Still waiting for e-ID at redemption, or admitted from the lobby
+            # while away; join now unless an e-ID verification is still missing.
             eid_requirement = await self._join_unless_eid_required(account.user_id,
                                                                    account.room_id)
+        elif state.membership in (None, "leave") and await self._has_lobby(account.room_id):
+            # Redeemed while e-ID was missing, or left: back to the lobby, never straight in.
+            eid_requirement = await self._knock_unless_eid_required(account.user_id,
+                                                                    account.room_id)
+            waiting = eid_requirement is None
         joined = state.is_joined or (state.membership == "invite" and eid_requirement is None)
 
-        logger.info("Guest %s came back to %s through link %s (joined=%s)",
-                    account.user_id, account.room_id, link.link_id, joined)
+        logger.info("Guest %s came back to %s through link %s (joined=%s, waiting=%s)",
+                    account.user_id, account.room_id, link.link_id, joined, waiting)
         return await self._new_session(
             link, account, return_token, profile.display_name or "", joined=joined,
-            eid_requirement=eid_requirement,
+            eid_requirement=eid_requirement, waiting=waiting,
         )
 
     async def find_active_link(self, link_token: str) -> GuestLink:
@@ -250,6 +285,27 @@ class GuestAdmission:
         await self._api.update_room_membership(user_id, user_id, room_id, "join")
         return None
 
+    async def _knock_unless_eid_required(
+        self, user_id: str, room_id: str
+    ) -> dict[str, Any] | None:
+        """Knock on the meeting for the guest, or return the e-ID requirement that comes first."""
+        try:
+            await self._eid_gate.require_verification(user_id, room_id)
+        except SynapseError as error:
+            if error.errcode != EID_REQUIRED:
+                raise
+            logger.info("Guest %s must verify with e-ID before knocking on %s", user_id, room_id)
+            return error.error_dict(None)
+
+        await self._api.update_room_membership(user_id, user_id, room_id, "knock")
+        return None
+
+    async def _has_lobby(self, room_id: str) -> bool:
+        state = await load_meeting_room_state(
+            self._api, room_id, self._service_account.user_id
+        )
+        return state.meeting is not None and state.meeting.lobby
+
     async def _register_guest_account(self, display_name: str) -> str:
         for _ in range(_REGISTRATION_ATTEMPTS):
             localpart = GUEST_LOCALPART_PREFIX + secrets.token_hex(6)
@@ -269,6 +325,7 @@ class GuestAdmission:
         display_name: str,
         joined: bool = True,
         eid_requirement: dict[str, Any] | None = None,
+        waiting: bool = False,
     ) -> GuestSession:
         device_id, access_token, _, _ = await self._api.register_device(
             account.user_id, initial_display_name=DEVICE_DISPLAY_NAME
@@ -288,4 +345,5 @@ class GuestAdmission:
             ),
             joined=joined and eid_requirement is None,
             eid_requirement=eid_requirement,
+            waiting=waiting,
         )

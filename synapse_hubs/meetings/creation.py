@@ -27,12 +27,13 @@ class MeetingFactory:
 
     async def create(
         self, owner: str, title: str, access: str, e2ee: bool,
-        eid_policy: dict[str, Any] | None = None,
+        eid_policy: dict[str, Any] | None = None, lobby: bool = False,
     ) -> tuple[str, MeetingPolicy]:
         """Create a meeting room owned by `owner` and return its room ID and policy.
 
         `eid_policy` is `se.hubs.eid_policy` content; without it the room
-        follows the server's default e-ID policy.
+        follows the server's default e-ID policy. With `lobby`, the join rule
+        is `knock`, so everyone who is not invited waits for a moderator.
         """
         policy = MeetingPolicy(
             title=title,
@@ -40,6 +41,7 @@ class MeetingFactory:
             owner=owner,
             created_ts=self._api.get_current_time_msec(),
             e2ee=e2ee,
+            lobby=lobby,
         )
         config = meeting_room_config(policy, self._service_account.user_id, eid_policy)
         room_id, _ = await self._api.create_room(owner, config)
@@ -49,7 +51,8 @@ class MeetingFactory:
         service_user = self._service_account.user_id
         await self._api.update_room_membership(service_user, service_user, room_id, "join")
 
-        logger.info("Created %s meeting %s for %s (e2ee=%s)", access, room_id, owner, e2ee)
+        logger.info("Created %s meeting %s for %s (e2ee=%s, lobby=%s)",
+                    access, room_id, owner, e2ee, lobby)
         return room_id, policy
 
 
@@ -58,8 +61,10 @@ def meeting_room_config(policy: MeetingPolicy, service_user_id: str,
     """Return the createRoom request body for a meeting with this policy."""
     initial_state: list[dict[str, Any]] = [
         {"type": MEETING, "state_key": "", "content": policy.to_content()},
-        # Admission is by invite only: guests are invited when they redeem a link.
-        {"type": "m.room.join_rules", "state_key": "", "content": {"join_rule": "invite"}},
+        # Without a lobby, guests are invited when they redeem a link. With one,
+        # they knock, and only a moderator's invite lets them join.
+        {"type": "m.room.join_rules", "state_key": "",
+         "content": {"join_rule": "knock" if policy.lobby else "invite"}},
         # Matrix guest accounts are not used; guests get real throwaway accounts.
         {"type": "m.room.guest_access", "state_key": "",
          "content": {"guest_access": "forbidden"}},

@@ -24,6 +24,9 @@ class MeetingPolicy:
     # Milliseconds since the Unix epoch, by the server clock.
     created_ts: int
     e2ee: bool
+    # True when non-members must knock and wait for a moderator to admit them.
+    # Policies written before the lobby existed have no such key and read as False.
+    lobby: bool = False
 
     def to_content(self) -> dict[str, Any]:
         return {
@@ -32,6 +35,7 @@ class MeetingPolicy:
             "owner": self.owner,
             "created_ts": self.created_ts,
             "e2ee": self.e2ee,
+            "lobby": self.lobby,
         }
 
     @classmethod
@@ -46,13 +50,16 @@ class MeetingPolicy:
         owner = content.get("owner")
         created_ts = content.get("created_ts")
         e2ee = content.get("e2ee")
+        lobby = content.get("lobby", False)
         if (
             not isinstance(title, str)
             or access not in ACCESS_VALUES
             or not isinstance(owner, str)
             or not isinstance(created_ts, int)
             or not isinstance(e2ee, bool)
+            or not isinstance(lobby, bool)
         ):
             logger.warning("Ignoring invalid meeting policy content: keys %s", sorted(content))
             return None
-        return cls(title=title, access=access, owner=owner, created_ts=created_ts, e2ee=e2ee)
+        return cls(title=title, access=access, owner=owner, created_ts=created_ts, e2ee=e2ee,
+                   lobby=lobby)

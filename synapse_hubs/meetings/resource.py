@@ -16,6 +16,7 @@ from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.creation import MeetingFactory
 from synapse_hubs.meetings.policy import (
     ACCESS_PRIVATE,
+    ACCESS_PUBLIC,
     ACCESS_VALUES,
     TITLE_MAX_LENGTH,
 )
@@ -63,15 +64,21 @@ class MeetingsResource:
             # Private meetings are end-to-end encrypted unless the organiser opts out.
             e2ee = access == ACCESS_PRIVATE
         eid_policy = parse_eid_policy(body, self._eid_config)
+        lobby = optional_bool(body, "lobby")
+        if lobby is None:
+            # Anyone holding a public meeting's link could walk in, so it waits
+            # in a lobby unless the organiser opts out.
+            lobby = access == ACCESS_PUBLIC
 
         room_id, policy = await self._factory.create(
-            owner, title, access, e2ee, eid_policy=eid_policy
+            owner, title, access, e2ee, eid_policy=eid_policy, lobby=lobby
         )
         return 200, {
             "room_id": room_id,
             "title": policy.title,
             "access": policy.access,
             "e2ee": policy.e2ee,
+            "lobby": policy.lobby,
             "eid": eid_policy or self._eid_config.default_policy.to_content(),
             "meeting_url": meeting_url(self._api.public_baseurl, room_id),
         }
@@ -87,6 +94,7 @@ class MeetingsResource:
             "title": state.meeting.title,
             "access": state.meeting.access,
             "e2ee": state.is_e2ee,
+            "lobby": state.meeting.lobby,
             "owner": state.meeting.owner,
             "is_moderator": state.is_moderator,
         }

@@ -39,6 +39,8 @@ def create_meeting_on_page(page, homeserver, organiser):
     page.fill("#meeting-title", "Styrelsemöte")
     # The test server requires e-ID from guests by default; test_guest_eid covers that path.
     page.select_option("#meeting-eid", "nobody")
+    # The lobby is on by default; test_lobby_page covers admission through it.
+    page.uncheck("#meeting-lobby")
     page.click(".new-meeting-form button[type=submit]")
     page.wait_for_url(lambda url: "/meet/%21" in url or "/meet/!" in url)
     return urllib.parse.unquote(page.url.rsplit("/", 1)[1])

@@ -17,15 +17,18 @@ NO_EID = {"required_for": "nobody", "methods": []}
 
 def create_meeting(client: MatrixClient, title: str = "Bygglovsmöte", access: str = "public",
                    expect: int | None = 200, eid_policy: dict[str, Any] | None = NO_EID,
-                   **extra: Any) -> Any:
-    """Create a meeting as `client` with this e-ID policy; None keeps the server default.
+                   lobby: bool | None = False, **extra: Any) -> Any:
+    """Create a meeting as `client` with this e-ID policy and lobby; None keeps the server default.
 
-    The test server's default policy requires e-ID from guests, so tests of
-    other features get a meeting that requires nothing.
+    The test server's default policy requires e-ID from guests, and public
+    meetings have a lobby by default, so tests of other features get a
+    meeting that requires nothing and admits guests directly.
     """
     body: dict[str, Any] = {"title": title, "access": access, **extra}
     if eid_policy is not None:
         body["eid"] = eid_policy
+    if lobby is not None:
+        body["lobby"] = lobby
     return client.request("POST", f"{API_PREFIX}/meetings", json=body, expect=expect)
 
 
@@ -96,3 +99,37 @@ def request_sfu_get(base_url: str, body: Any) -> requests.Response:
 
 def request_get_token(base_url: str, body: Any) -> requests.Response:
     return requests.post(f"{base_url}{RTC_PREFIX}/get_token", json=body, timeout=30)
+
+
+def lobby_waiting(client: MatrixClient, room_id: str, expect: int | None = 200) -> Any:
+    return client.request("GET", f"{API_PREFIX}/meetings/{quote(room_id)}/lobby", expect=expect)
+
+
+def lobby_status(client: MatrixClient, room_id: str, expect: int | None = 200) -> Any:
+    return client.request("GET", f"{API_PREFIX}/meetings/{quote(room_id)}/lobby/status",
+                          expect=expect)
+
+
+def lobby_decide(client: MatrixClient, room_id: str, action: str, user_id: str | None = None,
+                 expect: int | None = 200) -> Any:
+    """POST a lobby decision: action is "admit", "admit_all", "deny" or "remove"."""
+    path = "remove" if action == "remove" else f"lobby/{action}"
+    body = {"user_id": user_id} if user_id is not None else {}
+    return client.request("POST", f"{API_PREFIX}/meetings/{quote(room_id)}/{path}",
+                          json=body, expect=expect)
+
+
+def hand_queue(client: MatrixClient, room_id: str, expect: int | None = 200) -> Any:
+    return client.request("GET", f"{API_PREFIX}/meetings/{quote(room_id)}/hands", expect=expect)
+
+
+def raise_hand(client: MatrixClient, room_id: str, expect: int | None = 200) -> Any:
+    return client.request("POST", f"{API_PREFIX}/meetings/{quote(room_id)}/hands/raise",
+                          json={}, expect=expect)
+
+
+def lower_hand(client: MatrixClient, room_id: str, user_id: str | None = None,
+               expect: int | None = 200) -> Any:
+    body = {"user_id": user_id} if user_id is not None else {}
+    return client.request("POST", f"{API_PREFIX}/meetings/{quote(room_id)}/hands/lower",
+                          json=body, expect=expect)

@@ -137,6 +137,7 @@ def test_get_meeting_for_owner(homeserver):
         "title": "Läsbart möte",
         "access": "public",
         "e2ee": False,
+        "lobby": False,
         "owner": organiser.user_id,
         "is_moderator": True,
     }

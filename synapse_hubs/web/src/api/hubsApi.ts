@@ -22,6 +22,8 @@ export interface GuestSession {
   joined: boolean;
   /** Present while `joined` is false because the meeting requires e-ID. */
   eid_url?: string;
+  /** True while the guest knocks in the meeting's lobby and waits for a moderator. */
+  waiting?: boolean;
 }
 
 export type MeetingAccess = "public" | "private";
@@ -36,6 +38,8 @@ export interface Meeting {
   e2ee: boolean;
   owner?: string;
   is_moderator?: boolean;
+  /** True when non-members knock and wait for a moderator. */
+  lobby?: boolean;
   meeting_url?: string;
 }
 
@@ -73,8 +77,9 @@ export class HubsApi {
     return requestJson("POST", `${this.base}/guest/${encodeURIComponent(token)}/return`, { body });
   }
 
-  createMeeting(accessToken: string, title: string, access: MeetingAccess, eid: EidRequirement): Promise<Meeting> {
+  createMeeting(accessToken: string, title: string, access: MeetingAccess, eid: EidRequirement, lobby?: boolean): Promise<Meeting> {
     const body: Record<string, unknown> = { title, access };
+    if (lobby !== undefined) body.lobby = lobby;
     if (eid !== "server-default") body.eid = { required_for: eid };
     return requestJson("POST", `${this.base}/meetings`, { accessToken, body });
   }

@@ -13,6 +13,8 @@ import { el, userText } from "../ui/dom";
 import { UserFacingError } from "../ui/userFacingError";
 import { MAX_DISPLAY_NAME_LENGTH, type PreJoinChoice, PreJoinView } from "../views/preJoinView";
 import { eidRequiredView } from "../views/eidRequiredView";
+import { LobbyApi } from "../lobby/lobbyApi";
+import { lobbyOutcomeView, waitInLobby } from "../lobby/waitingRoom";
 import { connectionFailedView, statusView } from "../views/statusView";
 import { MeetingSession } from "./meetingSession";
 import { ensureUnencrypted } from "./encryptedRooms";
@@ -58,6 +60,14 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
           showEidStep(session);
           return;
         }
+        if (session.waiting) {
+          rememberGuest(session);
+          // The camera preview keeps running while the guest waits, ready for the call.
+          if (!(await admittedFromLobby(session))) {
+            preJoin.dispose();
+            return;
+          }
+        }
         await enterMeeting(session, choice);
         // Only now: the call has taken the tracks, and dispose() stops what is left.
         preJoin.dispose();
@@ -78,6 +88,11 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
         shell.show(linkErrorView(error));
         return;
       }
+      if (error instanceof ApiError && error.errcode === "SE_HUBS_REMOVED") {
+        // A denied or removed session stays out; the server refuses it anyway.
+        shell.show(lobbyOutcomeView(error.serverMessage.includes("denied") ? "denied" : "removed"));
+        return;
+      }
       // The return token is no longer valid; start over as a new guest.
       forgetGuestReturn(token);
       showFreshPreJoin();
@@ -87,6 +102,7 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
       showEidStep(session);
       return;
     }
+    if (session.waiting && !(await admittedFromLobby(session))) return;
 
     const preJoin = new PreJoinView({
       title,
@@ -100,6 +116,15 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
     });
     shell.show(preJoin.element);
     void preJoin.start();
+  }
+
+  /** Wait in the lobby; on a denial or removal show why and return false. */
+  async function admittedFromLobby(session: GuestSession): Promise<boolean> {
+    const lobbyApi = new LobbyApi(session.homeserver_url || config.homeserverUrl, session.access_token);
+    const outcome = await waitInLobby(shell, lobbyApi, session.room_id);
+    if (outcome === "admitted") return true;
+    shell.show(lobbyOutcomeView(outcome));
+    return false;
   }
 
   function rememberGuest(session: GuestSession): void {

@@ -4,6 +4,12 @@
 
 import type { MatrixClient, Room } from "matrix-js-sdk";
 
+import { HubsApi } from "../api/hubsApi";
+import { CallReactions } from "../lobby/callReactions";
+import { HandQueueView } from "../lobby/handQueue";
+import { LobbyApi } from "../lobby/lobbyApi";
+import { LobbyPanel } from "../lobby/lobbyPanel";
+import { watchRemoval } from "../lobby/removalWatcher";
 import { RecordingApi } from "../recording/recordingApi";
 import { RecordingBanner } from "../recording/recordingBanner";
 import { RecordingButton } from "../recording/recordingButton";
@@ -12,6 +18,7 @@ import { CallConnection } from "../rtc/callConnection";
 import { setCurrentCall } from "../testHooks";
 import type { AppShell } from "../ui/appShell";
 import { MeetingView } from "../views/meetingView";
+import { statusView } from "../views/statusView";
 import { type PreJoinChoice, PreJoinView } from "../views/preJoinView";
 
 export class MeetingSession {
@@ -20,6 +27,7 @@ export class MeetingSession {
   private readonly recordingStatus: RecordingStatus;
   private readonly recordingBanner: RecordingBanner;
   private readonly recordingControl: Promise<RecordingButton | null>;
+  private readonly meetingRole: Promise<MeetingRole | null>;
 
   constructor(
     private readonly shell: AppShell,
@@ -32,11 +40,15 @@ export class MeetingSession {
     this.recordingStatus = new RecordingStatus(client, room);
     this.recordingBanner = new RecordingBanner(this.recordingStatus);
     this.recordingControl = this.loadRecordingControl();
+    this.meetingRole = this.loadMeetingRole();
+    watchRemoval(client, room, () => void this.endAfterRemoval());
   }
 
   /** Show the meeting and join the call if the pre-join choice asked for it. */
   async enter(choice: PreJoinChoice): Promise<void> {
     const recordingControl = await this.recordingControl;
+    const role = await this.meetingRole;
+    const lobbyApi = new LobbyApi(this.client.baseUrl, this.client.getAccessToken() ?? "");
     this.view?.dispose();
     this.view = new MeetingView({
       client: this.client,
@@ -44,6 +56,9 @@ export class MeetingSession {
       guestLinks: this.guestLinks,
       recordingBanner: this.recordingBanner.element,
       recordingControl: recordingControl?.element ?? null,
+      lobbyPanel: role?.isModerator && role.lobby ? new LobbyPanel(lobbyApi, this.room.roomId) : null,
+      handQueue: role ? new HandQueueView(this.client, this.room, lobbyApi, role.isModerator) : null,
+      reactions: role ? new CallReactions(this.client, this.room) : null,
       onJoinCall: () => this.showPreJoin(),
     });
     this.shell.show(this.view.element);
@@ -109,6 +124,30 @@ export class MeetingSession {
     }
   }
 
+  /** End the call and tell the user that a moderator removed them. */
+  private async endAfterRemoval(): Promise<void> {
+    console.info(`Removed from ${this.room.roomId} by a moderator`);
+    const call = this.call;
+    this.call = null;
+    setCurrentCall(null);
+    this.view?.dispose();
+    this.view = null;
+    this.shell.show(statusView("removedHeading", "removedDetail"));
+    await call?.leave();
+  }
+
+  /** Read whether the user moderates this meeting and whether it has a lobby; null for plain rooms. */
+  private async loadMeetingRole(): Promise<MeetingRole | null> {
+    const api = new HubsApi(this.client.baseUrl.replace(/\/+$/, ""));
+    try {
+      const meeting = await api.getMeeting(this.client.getAccessToken() ?? "", this.room.roomId);
+      return { isModerator: meeting.is_moderator === true, lobby: meeting.lobby === true };
+    } catch (error) {
+      console.info(`No meeting tools for ${this.room.roomId}`, error);
+      return null;
+    }
+  }
+
   /** Offer the start/stop button to moderators of meetings that may be recorded. */
   private async loadRecordingControl(): Promise<RecordingButton | null> {
     const api = new RecordingApi({ homeserverUrl: this.client.baseUrl, accessToken: this.client.getAccessToken() ?? "" });
@@ -121,4 +160,9 @@ export class MeetingSession {
       return null;
     }
   }
+}
+
+interface MeetingRole {
+  isModerator: boolean;
+  lobby: boolean;
 }

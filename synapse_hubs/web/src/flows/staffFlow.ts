@@ -21,6 +21,7 @@ import { GuestLinksPanel } from "../views/guestLinksPanel";
 import { newMeetingView } from "../views/newMeetingView";
 import { signInView } from "../views/signInView";
 import { connectionFailedView, statusView } from "../views/statusView";
+import { askToJoin } from "../lobby/askToJoin";
 import { ensureUnencrypted } from "./encryptedRooms";
 import { MeetingSession } from "./meetingSession";
 
@@ -82,7 +83,8 @@ async function isStillValid(credentials: Credentials): Promise<boolean> {
 async function openMeeting(shell: AppShell, api: HubsApi, credentials: Credentials, roomId: string): Promise<void> {
   const meeting = await readMeeting(api, credentials, roomId);
   if (meeting === "forbidden") {
-    shell.show(statusView("noAccessHeading", "noAccessDetail"));
+    // Not a member: knock, and open the meeting once a moderator admits.
+    if (await askToJoin(shell, credentials, roomId)) await openMeeting(shell, api, credentials, roomId);
     return;
   }
   if (meeting) shell.setTitle(meeting.title);

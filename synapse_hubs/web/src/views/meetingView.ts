@@ -7,6 +7,9 @@ import { type Participant, RoomEvent } from "livekit-client";
 import type { MatrixClient, Room as MatrixRoom } from "matrix-js-sdk";
 
 import { ChatPanel } from "../chat/chatPanel";
+import type { CallReactions } from "../lobby/callReactions";
+import type { HandQueueView } from "../lobby/handQueue";
+import type { LobbyPanel } from "../lobby/lobbyPanel";
 import { bindAttribute, type MessageKey, text } from "../i18n";
 import type { CallConnection } from "../rtc/callConnection";
 import { el } from "../ui/dom";
@@ -22,11 +25,17 @@ export interface MeetingViewOptions {
   recordingBanner?: HTMLElement | null;
   /** Moderators' start/stop recording control, shown among the call controls. */
   recordingControl?: HTMLElement | null;
+  /** Moderators' lobby panel, shown as another side panel tab. */
+  lobbyPanel?: LobbyPanel | null;
+  /** Raised-hands queue above the stage, and its raise-hand button among the call controls. */
+  handQueue?: HandQueueView | null;
+  /** Floating reactions over the stage, and the button that sends them. */
+  reactions?: CallReactions | null;
   /** Go back to pre-join to (re)join the call. */
   onJoinCall(): void;
 }
 
-type PanelTab = "chat" | "links";
+type PanelTab = "chat" | "links" | "lobby";
 
 export class MeetingView {
   readonly element: HTMLElement;
@@ -36,6 +45,7 @@ export class MeetingView {
   private readonly sidePanel: HTMLElement;
   private readonly chatToggle: ControlButton;
   private readonly linksToggle: ControlButton | null;
+  private readonly lobbyToggle: ControlButton | null;
   private stage: Stage | null = null;
   private openTab: PanelTab | null;
   // Listeners that belong to the current call and go away with it.
@@ -52,13 +62,29 @@ export class MeetingView {
       ? new ControlButton("control-links", "invite", "guestLinks", () => this.togglePanel("links"))
       : null;
 
+    this.lobbyToggle = options.lobbyPanel
+      ? new ControlButton("control-lobby", "lobby", "lobbyTab", () => this.togglePanel("lobby"))
+      : null;
+
     this.sidePanel = el("aside", { class: "side-panel" }, [this.chat.element]);
     if (options.guestLinks) this.sidePanel.append(options.guestLinks);
+    if (options.lobbyPanel) {
+      this.sidePanel.append(options.lobbyPanel.element);
+      options.lobbyPanel.onCount((count) => this.showWaitingCount(count));
+      options.lobbyPanel.start();
+    }
     // Narrow screens start with the call in view and the chat closed.
     this.openTab = window.matchMedia("(max-width: 760px)").matches ? null : "chat";
 
     this.element = el("div", { class: "meeting" }, [
-      el("div", { class: "meeting-main" }, [options.recordingBanner ?? null, this.stageArea, this.controls]),
+      el("div", { class: "meeting-main" }, [
+        options.recordingBanner ?? null,
+        options.handQueue?.element ?? null,
+        this.stageArea,
+        options.reactions?.layer ?? null,
+        options.reactions?.menu ?? null,
+        this.controls,
+      ]),
       this.sidePanel,
     ]);
     this.chat.start();
@@ -96,6 +122,9 @@ export class MeetingView {
     this.callCleanups = [];
     this.chat.stop();
     this.stage?.stop();
+    this.options.lobbyPanel?.stop();
+    this.options.handQueue?.dispose();
+    this.options.reactions?.dispose();
   }
 
   private nameFor(participant: Participant): string {
@@ -150,6 +179,8 @@ export class MeetingView {
     // Phones and some browsers cannot capture the screen.
     if (navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices) buttons.push(screen.element);
     buttons.push(layout.element);
+    if (this.options.handQueue) buttons.push(this.options.handQueue.button.element);
+    if (this.options.reactions) buttons.push(this.options.reactions.button.element);
     if (this.options.recordingControl) buttons.push(this.options.recordingControl);
     if (document.fullscreenEnabled) buttons.push(fullscreen.element);
     this.controls.replaceChildren(...buttons, ...this.panelButtons(), leave.element);
@@ -158,6 +189,7 @@ export class MeetingView {
   private panelButtons(): HTMLElement[] {
     const buttons = [this.chatToggle.element];
     if (this.linksToggle) buttons.push(this.linksToggle.element);
+    if (this.lobbyToggle) buttons.push(this.lobbyToggle.element);
     return buttons;
   }
 
@@ -171,8 +203,24 @@ export class MeetingView {
     this.element.classList.toggle("panel-open", this.openTab !== null);
     this.chat.element.hidden = this.openTab !== "chat";
     if (this.options.guestLinks) this.options.guestLinks.hidden = this.openTab !== "links";
+    if (this.options.lobbyPanel) this.options.lobbyPanel.element.hidden = this.openTab !== "lobby";
+    this.lobbyToggle?.setExpanded(this.openTab === "lobby");
     this.chatToggle.setExpanded(this.openTab === "chat");
     this.linksToggle?.setExpanded(this.openTab === "links");
+  }
+
+  /** Badge the lobby button with the number of people waiting, so moderators notice them. */
+  private showWaitingCount(count: number): void {
+    if (!this.lobbyToggle) return;
+    const button = this.lobbyToggle.element;
+    button.querySelector(".lobby-badge")?.remove();
+    button.dataset.waiting = String(count);
+    if (count > 0) {
+      button.append(el("span", { class: "lobby-badge", "aria-hidden": "true" }, [String(count)]));
+      bindAttribute(button, "aria-label", "lobbyTabWaiting", { count });
+    } else {
+      bindAttribute(button, "aria-label", "lobbyTab");
+    }
   }
 
   /** Browsers may block sound until a click; offer one when they do. */

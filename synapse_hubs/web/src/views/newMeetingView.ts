@@ -20,6 +20,8 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     el("option", { value: "external" }, [text("eidExternal")]),
     el("option", { value: "everyone" }, [text("eidEveryone")]),
   ]);
+  // A lobby is the safe default: nobody with the link gets in unseen.
+  const lobby = el("input", { id: "meeting-lobby", type: "checkbox", checked: "" });
   const error = el("p", { class: "form-error", role: "alert" });
   const submit = el("button", { type: "submit", class: "primary" }, [text("createMeeting")]);
 
@@ -28,6 +30,7 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     el("div", { class: "field" }, [el("label", { for: "meeting-access" }, [text("meetingAccess")]), access]),
     privateMeetingRecordingHint(access),
     el("div", { class: "field" }, [el("label", { for: "meeting-eid" }, [text("meetingEid")]), eid]),
+    el("div", { class: "field checkbox-field" }, [lobby, el("label", { for: "meeting-lobby" }, [text("meetingLobby")])]),
     error,
     el("div", { class: "form-actions" }, [submit]),
   ]);
@@ -41,7 +44,7 @@ export function newMeetingView(api: HubsApi, accessToken: string, onCreated: (ro
     }
     submit.disabled = true;
     api
-      .createMeeting(accessToken, title.value.trim(), access.value as MeetingAccess, eid.value as EidRequirement)
+      .createMeeting(accessToken, title.value.trim(), access.value as MeetingAccess, eid.value as EidRequirement, lobby.checked)
       .then((meeting) => onCreated(meeting.room_id))
       .catch((failure: unknown) => {
         console.warn("Creating a meeting failed", failure);
