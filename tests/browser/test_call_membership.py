@@ -33,7 +33,7 @@ def call_membership(client, room_id, state_key):
 def test_guest_membership_and_token_identity(homeserver, chromium):
     organiser = homeserver.register_user()
     meeting = organiser.request("POST", "/_synapse/client/hubs/v1/meetings",
-                                json={"title": "MatrixRTC", "access": "public",
+                                json={"title": "MatrixRTC", "access": "public", "lobby": False,
                                       "eid": {"required_for": "nobody"}})
     room_id = meeting["room_id"]
     link = organiser.request("POST", f"/_synapse/client/hubs/v1/meetings/{quote(room_id)}/links", json={})
