@@ -73,7 +73,7 @@ class HubsModule:
         self._wire_meetings_and_guests()
         self.lobby = LobbyFeature(
             api, self._schema, self._readiness, self.api_router, self._lobby_exclusions,
-            self._guest_expiry.is_guest, self._service_account.user_id,
+            self._guest_expiry.is_guest, self._service_account.user_id, self.eid.records,
         )
         self.hands = HandsFeature(api, self._schema, self._readiness, self.api_router,
                                   self._service_account.user_id)

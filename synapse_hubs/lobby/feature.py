@@ -6,6 +6,7 @@ from typing import Awaitable, Callable
 
 from synapse.module_api import ModuleApi
 
+from synapse_hubs.eid.verification_store import VerificationStore
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.lobby.audit_log import LobbyAuditLog
 from synapse_hubs.lobby.event_rules import LobbyEventRules
@@ -23,12 +24,13 @@ logger = logging.getLogger(__name__)
 class LobbyFeature:
     def __init__(self, api: ModuleApi, schema: SchemaGate, readiness: Readiness,
                  api_router: JsonRouter, exclusions: ExclusionStore,
-                 is_guest: Callable[[str], Awaitable[bool]], service_user_id: str) -> None:
+                 is_guest: Callable[[str], Awaitable[bool]], service_user_id: str,
+                 verifications: VerificationStore) -> None:
         schema.register(FEATURE, LOBBY_MIGRATIONS)
         self.audit = LobbyAuditLog(api)
         self.control = LobbyControl(api, exclusions, self.audit, is_guest, service_user_id)
         LobbyResource(api, readiness, MeetingAccess(api), self.control,
-                      exclusions).register(api_router)
+                      exclusions, verifications).register(api_router)
 
         # Registered after the e-ID feature's callback, so e-ID is checked first.
         rules = LobbyEventRules(exclusions, is_guest)

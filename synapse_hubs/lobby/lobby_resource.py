@@ -12,16 +12,18 @@ Any signed-in user:
 """
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from synapse.module_api import ModuleApi, SynapseRequest, parse_json_object_from_request
 from synapse.module_api.errors import Codes, SynapseError
 
+from synapse_hubs.eid.verification_store import VerificationStore
 from synapse_hubs.http.fields import optional_string
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.lobby.exclusions import ExclusionStore
 from synapse_hubs.lobby.lobby_control import LobbyControl
-from synapse_hubs.lobby.waiting_list import waiting_users
+from synapse_hubs.lobby.waiting_list import WaitingUser, waiting_users
 from synapse_hubs.meetings.access import MeetingAccess, validate_room_id
 from synapse_hubs.meetings.room_state import load_meeting_room_state
 from synapse_hubs.readiness import Readiness
@@ -42,8 +44,10 @@ _DECISION_STATUS = {"deny": STATUS_DENIED, "remove": STATUS_REMOVED}
 
 class LobbyResource:
     def __init__(self, api: ModuleApi, readiness: Readiness, access: MeetingAccess,
-                 control: LobbyControl, exclusions: ExclusionStore) -> None:
+                 control: LobbyControl, exclusions: ExclusionStore,
+                 verifications: VerificationStore) -> None:
         self._api = api
+        self._verifications = verifications
         self._readiness = readiness
         self._access = access
         self._control = control
@@ -60,9 +64,18 @@ class LobbyResource:
     async def _list_waiting(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         state = await self._moderator_state(request, room_id)
         assert state.meeting is not None  # require_moderator raises for non-meetings
-        waiting = await waiting_users(self._api, room_id)
+        waiting = [await self._with_verification(user, room_id)
+                   for user in await waiting_users(self._api, room_id)]
         return 200, {"lobby": state.meeting.lobby,
                      "waiting": [user.to_json() for user in waiting]}
+
+    async def _with_verification(self, user: WaitingUser, room_id: str) -> WaitingUser:
+        record = await self._verifications.get(user.user_id, room_id)
+        if record is None or not record.is_valid(self._api.get_current_time_msec()):
+            return user
+        return replace(user, verification={
+            "method": record.method, "loa": record.loa, "verified_name": record.verified_name,
+        })
 
     async def _own_status(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         await self._readiness.wait()

@@ -14,12 +14,16 @@ class WaitingUser:
     display_name: str | None
     # Server time of the knock event, milliseconds since the Unix epoch.
     knocked_ts: int
+    # The user's valid e-ID verification for this meeting: method, loa and
+    # verified_name, which moderators see before they admit someone.
+    verification: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "user_id": self.user_id,
             "display_name": self.display_name,
             "knocked_ts": self.knocked_ts,
+            "verification": self.verification,
         }
 
 

@@ -21,7 +21,16 @@ from tests.browser.join_page import (
     wait_for_prejoin,
 )
 from tests.harness.browser import collect_console, new_context, wait_until
-from tests.harness.hubs_api import create_link, create_meeting, lobby_decide, lobby_waiting
+from tests.harness.hubs_api import (
+    GuestApi,
+    create_link,
+    create_meeting,
+    guest_client,
+    link_token,
+    lobby_decide,
+    lobby_waiting,
+)
+from tests.synapse.test_guest_eid import verify_with_test_provider
 
 pytestmark = pytest.mark.browser
 
@@ -207,3 +216,23 @@ def test_removed_guest_stays_out(homeserver, chromium):
     assert organiser.membership(room_id, fresh_redeemed[0]["user_id"]) == "knock"
     guest_context.close()
     fresh_context.close()
+
+
+def test_moderator_sees_verified_name(homeserver, chromium):
+    organiser = homeserver.register_user()
+    # The server default requires BankID from guests; the test provider confirms "Tolvan Tolvansson".
+    room_id = create_meeting(organiser, title="Bygglov", lobby=True, eid_policy=None)["room_id"]
+    token = link_token(create_link(organiser, room_id)["url"])
+    guests = GuestApi(homeserver.base_url)
+    redeemed = guests.redeem(token, GUEST_NAME).json()
+    verify_with_test_provider(homeserver, guest_client(homeserver.base_url, redeemed), room_id)
+    assert guests.come_back(token, redeemed["return_token"]).json()["waiting"] is True
+
+    context, page = organiser_in_call(chromium, homeserver, organiser, room_id)
+    page.wait_for_selector(".control-lobby[data-waiting='1']")
+    page.click(".control-lobby")
+
+    entry = page.locator(".lobby-entry", has_text=GUEST_NAME)
+    note = entry.locator(".lobby-verified").inner_text()
+    assert note == "Identifierad med BankID som Tolvan Tolvansson"
+    context.close()

@@ -43,5 +43,9 @@ def test_eid_before_knock(homeserver):
     assert back["joined"] is False
     assert back["waiting"] is True
     assert organiser.membership(room_id, body["user_id"]) == "knock"
+    [waiting] = lobby_waiting(organiser, room_id)["waiting"]
+    assert waiting["user_id"] == body["user_id"]
+    assert waiting["verification"] == {"method": "bankid", "loa": "loa3",
+                                       "verified_name": "Tolvan Tolvansson"}
     lobby_decide(organiser, room_id, "admit", body["user_id"])
     assert organiser.membership(room_id, body["user_id"]) == "join"

@@ -40,6 +40,7 @@ export const en = {
   lobbyTabWaiting: "Lobby ({count} waiting)",
   lobbyEmpty: "Nobody is waiting.",
   lobbyArrived: "{count} new in the lobby",
+  lobbyVerifiedAs: "Identified with {method} as {name}",
   lobbyAdmit: "Let in",
   lobbyAdmitNamed: "Let {name} in",
   lobbyDeny: "Deny",

@@ -40,6 +40,7 @@ export const sv: Record<MessageKey, string> = {
   lobbyTabWaiting: "Väntrum ({count} väntar)",
   lobbyEmpty: "Ingen väntar.",
   lobbyArrived: "{count} nya i väntrummet",
+  lobbyVerifiedAs: "Identifierad med {method} som {name}",
   lobbyAdmit: "Släpp in",
   lobbyAdmitNamed: "Släpp in {name}",
   lobbyDeny: "Neka",

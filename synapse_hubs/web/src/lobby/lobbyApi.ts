@@ -9,6 +9,8 @@ export interface WaitingUser {
   display_name: string | null;
   /** Server time of the knock, milliseconds since the epoch. */
   knocked_ts: number;
+  /** A valid e-ID verification for this meeting, with the name the identity provider confirmed. */
+  verification?: { method: string; loa: string; verified_name: string } | null;
 }
 
 /** The caller's own place: `none` means no knock and no membership (e.g. left). */

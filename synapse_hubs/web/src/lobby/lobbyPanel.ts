@@ -90,6 +90,7 @@ export class LobbyPanel {
 
     const row = el("li", { class: "lobby-entry" }, [
       userText(name, MAX_DISPLAY_NAME_LENGTH, "lobby-name"),
+      ...verificationNote(user),
       el("span", { class: "lobby-actions" }, [admit, deny]),
     ]);
     row.dataset.userId = user.user_id;
@@ -105,4 +106,15 @@ export class LobbyPanel {
     }
     await this.refresh();
   }
+}
+
+const METHOD_NAMES: Record<string, string> = { bankid: "BankID", freja: "Freja eID+", siths: "SITHS" };
+
+/** Show moderators whom the identity provider confirmed, next to the name the guest typed. */
+function verificationNote(user: WaitingUser): HTMLElement[] {
+  if (!user.verification) return [];
+  const method = METHOD_NAMES[user.verification.method] ?? user.verification.method;
+  const note = text("lobbyVerifiedAs", { method, name: user.verification.verified_name.slice(0, MAX_DISPLAY_NAME_LENGTH) });
+  note.classList.add("lobby-verified");
+  return [note];
 }
