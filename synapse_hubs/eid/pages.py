@@ -92,16 +92,21 @@ def success_page(language: str, return_to: str | None) -> str:
 
 
 def failure_page(language: str, message_key: str, detail: str | None,
-                 retry: bool) -> str:
+                 retry: bool, return_to: str | None = None) -> str:
     texts = TEXTS[language]
     message = FAILURE_MESSAGES.get(message_key, FAILURE_MESSAGES["failed"])[language]
+    # A cancel is the user's own choice, so its page does not call it a failure.
+    title = texts["cancelled_title"] if message_key == "cancelled" else texts["failure_title"]
     detail_html = f"<p>{escape(detail)}</p>" if detail else ""
-    retry_html = (f'<p><a class="button primary" href="{BASE}/choose" data-testid="try-again">'
-                  f'{escape(texts["try_again"])}</a></p>') if retry else ""
-    body = (f'<h1>{escape(texts["failure_title"])}</h1>'
+    retry_html = (f'<a class="button primary" href="{BASE}/choose" data-testid="try-again">'
+                  f'{escape(texts["try_again"])}</a>') if retry else ""
+    back_html = (f' <a class="button" href="{escape(return_to)}" data-testid="back">'
+                 f'{escape(texts["back_to_meeting"])}</a>') if return_to else ""
+    actions_html = f"<p>{retry_html}{back_html}</p>" if retry_html or back_html else ""
+    body = (f'<h1>{escape(title)}</h1>'
             f'<div class="error" data-testid="failure" data-reason="{escape(message_key)}">'
-            f"<p>{escape(message)}</p>{detail_html}</div>{retry_html}")
-    return page(language, texts["failure_title"], body)
+            f"<p>{escape(message)}</p>{detail_html}</div>{actions_html}")
+    return page(language, title, body)
 
 
 def invalid_link_page(language: str) -> str:

@@ -227,8 +227,9 @@ class StepUpPages(DirectServeHtmlResource):
         reason = _arg(request, "reason")
         rfa = _arg(request, "rfa")
         detail = RFA_MESSAGES[rfa][language] if rfa in RFA_MESSAGES else None
-        self._html(request, 403, pages.failure_page(language, reason, detail,
-                                                     retry=session is not None))
+        self._html(request, 403, pages.failure_page(
+            language, reason, detail, retry=session is not None,
+            return_to=session.return_to if session else None))
 
     async def _get_done(self, request: SynapseRequest) -> None:
         self._html(request, 200, pages.success_page(self._language(request), None))
@@ -321,7 +322,8 @@ class StepUpPages(DirectServeHtmlResource):
                     session.user_id, session.room_id, error.reason)
         detail = RFA_MESSAGES[error.rfa][session.language] if error.rfa else None
         self._html(request, 403, pages.failure_page(session.language, error.message_key,
-                                                     detail, retry=True))
+                                                     detail, retry=True,
+                                                     return_to=session.return_to))
 
     def _failure_json(self, session: BrowserSession, error: StepUpFailed) -> dict[str, Any]:
         logger.info("e-ID step-up of %s in %s failed: %s",
