@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Wire meeting moderation into Synapse: endpoints and the room-state listener.
+
+Moderators change the `se.hubs.moderation` state through the HTTP API or,
+from Element, by sending the state event themselves (power level 50). Both
+reach the SFU: the API applies the change at once, and the listener
+applies any new moderation or power levels event, so a change made
+without the API, or a moderator promoted or demoted, takes effect in the
+call too. Applying twice is harmless: only differing permissions are sent.
+"""
+
+import logging
+from typing import Any
+
+from synapse.module_api import EventBase, ModuleApi
+
+from synapse_hubs.config import HubsConfig
+from synapse_hubs.event_types import MEETING, MODERATION
+from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.meetings.access import MeetingAccess
+from synapse_hubs.meetings.policy import MeetingPolicy
+from synapse_hubs.moderation.moderation_resource import ModerationResource
+from synapse_hubs.moderation.moderation_state import ModerationState
+from synapse_hubs.moderation.sfu_enforcement import ModerationEnforcer
+from synapse_hubs.moderation.sfu_room_client import SfuRoomClient
+from synapse_hubs.readiness import Readiness
+from synapse_hubs.rtc.participant_store import ParticipantStore
+
+logger = logging.getLogger(__name__)
+
+_TRIGGERS = (MODERATION, "m.room.power_levels")
+
+
+class ModerationFeature:
+    def __init__(self, api: ModuleApi, config: HubsConfig, readiness: Readiness,
+                 api_router: JsonRouter, participants: ParticipantStore) -> None:
+        self._api = api
+        self._enforcer = ModerationEnforcer(api, SfuRoomClient(api, config.sfu), participants)
+        ModerationResource(api, readiness, MeetingAccess(api), self._enforcer).register(api_router)
+        api.register_third_party_rules_callbacks(on_new_event=self._on_new_event)
+        logger.info("Moderation loaded")
+
+    async def _on_new_event(self, event: EventBase, state: Any) -> None:
+        if event.type not in _TRIGGERS or not event.is_state():
+            return
+        if not self._api.should_run_background_tasks():
+            return
+        meeting_event = state.get((MEETING, ""))
+        meeting = MeetingPolicy.from_content(meeting_event.content) if meeting_event else None
+        if meeting is None:
+            return
+        moderation_event = state.get((MODERATION, ""))
+        moderation = ModerationState.from_content(
+            moderation_event.content if moderation_event else None)
+        try:
+            await self._enforcer.apply(event.room_id, meeting, moderation)
+        except Exception:
+            # The next change or token request applies the policy again.
+            logger.exception("Applying moderation of %s to the SFU after %s failed",
+                             event.room_id, event.event_id)
