@@ -315,3 +315,25 @@ async def test_camera_revoke_keeps_guest_in_call(homeserver, meeting):
         await guest.close()
         if rejoined is not None:
             await rejoined.close()
+
+
+async def test_state_event_from_element_reaches_sfu(homeserver, meeting):
+    """A moderator without the join page sets the state event directly; the SFU follows it."""
+    organiser, room_id = meeting
+    greta = await blocking(admit_guest, homeserver, organiser, room_id, "Greta Gäst")
+    guest, identity = await join_call(homeserver, greta, room_id, "greta")
+    admin = SfuAdmin(homeserver, guest.signal.join.room.name)
+    try:
+        with pytest.raises(MatrixError) as refused:
+            await blocking(greta.put_state, room_id, MODERATION, "", {"muted_all": False})
+        assert refused.value.status == 403
+
+        await blocking(organiser.put_state, room_id, MODERATION, "", {"muted_all": True})
+
+        async def muted():
+            return await blocking(admin.permission_sources, identity) == ["camera"]
+
+        await wait_until(muted, 10, "the SFU never applied the state event")
+        assert granted_sources(await blocking(sfu_token, homeserver, greta, room_id)) == ["camera"]
+    finally:
+        await guest.close()
