@@ -199,7 +199,7 @@ class SyntheticParticipant:
                     self.refused_cids.append(cid)
                     return
             await asyncio.sleep(0.05)
-        raise asyncio.TimeoutError(f"{self.identity}: no answer to AddTrack {cid}")
+        raise asyncio.TimeoutError(f"{self.identity}: no response to AddTrack {cid}")
 
     async def _send_offer(self) -> None:
         self._offer_id += 1

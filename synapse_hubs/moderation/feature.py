@@ -2,11 +2,11 @@
 """Wire meeting moderation into Synapse: endpoints and the room-state listener.
 
 Moderators change the `se.hubs.moderation` state through the HTTP API or,
-from Element, by sending the state event themselves (power level 50). Both
-reach the SFU: the API applies the change at once, and the listener
-applies any new moderation or power levels event, so a change made
-without the API, or a moderator promoted or demoted, takes effect in the
-call too. Applying twice is harmless: only differing permissions are sent.
+from Element, by sending the state event themselves (power level 50). The
+API applies its change to the SFU at once. The listener applies every new
+moderation or power levels event, so changes made without the API and
+promoted or demoted moderators take effect in the call too. Applying a
+change twice is harmless because only differing permissions are sent.
 """
 
 import logging

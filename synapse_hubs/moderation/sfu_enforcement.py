@@ -2,9 +2,9 @@
 """Apply a meeting's moderation state to the participants already in its SFU call.
 
 New joins and reconnects get the policy through their SFU token. People
-already in the call get a permission update through the SFU's admin API:
-the SFU unpublishes every track whose source is no longer allowed and
-refuses to publish it again, so nothing from a muted microphone or a
+already in the call get a permission update through the SFU's admin API.
+The SFU then unpublishes every track whose source is no longer allowed and
+rejects publishing it again. So nothing from a muted microphone or a
 revoked camera is forwarded, whatever the client does.
 """
 

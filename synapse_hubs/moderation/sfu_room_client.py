@@ -2,8 +2,8 @@
 """Calls from Synapse to the SFU's room admin API (livekit.RoomService over Twirp).
 
 Like the recording client, each call carries a short-lived admin JWT for
-the one LiveKit room it concerns, signed with the SFU API secret. Bodies
-and answers are LiveKit's protobuf messages in JSON.
+the one LiveKit room it concerns, signed with the SFU API secret. Request
+and response bodies are LiveKit's protobuf messages in JSON.
 """
 
 import json

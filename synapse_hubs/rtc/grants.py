@@ -32,8 +32,8 @@ def video_grant(livekit_room: str, participant: CallParticipant) -> dict[str, An
     """Return the `video` claim of the SFU JWT for this participant."""
     sources = publish_sources(participant.moderation, participant.meeting, participant.user_id,
                               participant.is_moderator)
-    # LiveKit reads an empty canPublishSources as "every source", so nothing
-    # allowed must be said with canPublish.
+    # LiveKit reads an empty canPublishSources as "every source", so a
+    # participant allowed no source gets canPublish false instead.
     can_publish = participant.membership == "join" and bool(sources)
     return {
         "room": livekit_room,

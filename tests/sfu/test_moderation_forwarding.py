@@ -4,7 +4,7 @@
 The module enforces a mute by sending the participant a permission without
 the microphone source, and a mute-all by issuing such tokens to people who
 join later. These tests send exactly those permissions and tokens to a real
-SFU, with synthetic clients that keep sending RTP after being told to stop,
+SFU, with synthetic clients that keep sending RTP after their tracks were unpublished,
 and read the SFU's own counters (`hubs.StatsService`) of what it received
 and forwarded.
 """

@@ -14,7 +14,7 @@ const NAME_MAX_LENGTH = 64;
 
 type ActionKey = "muteParticipant" | "allowToSpeak" | "turnCameraOffFor" | "allowCamera" | "makePresenter" | "removePresenter";
 
-// Accessible names that say whom each button acts on.
+// Accessible names, which name the person each button acts on.
 const ACTION_LABELS: Record<ActionKey, MessageKey> = {
   muteParticipant: "muteParticipantLabel",
   allowToSpeak: "allowToSpeakLabel",
@@ -141,7 +141,7 @@ export class ModerationPanel {
   }
 }
 
-/** The Matrix user of a LiveKit identity from /sfu/get, "{user_id}:{device_id}". */
+/** Return the Matrix user ID of a LiveKit identity from /sfu/get, "{user_id}:{device_id}". */
 // TODO: Element Call joins through /get_token with hashed identities, which this cannot map;
 // its participants are listed but the server rejects actions on them.
 function userIdOf(participant: Participant): string {

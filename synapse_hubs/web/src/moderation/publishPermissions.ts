@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// What the SFU currently lets the local participant publish. The SFU is the
-// authority: moderators change these permissions, and the page only follows.
+// The sources the SFU currently lets a participant publish. The SFU is the
+// authority because moderators change these permissions there; the page follows.
 
 import type { Participant } from "livekit-client";
 

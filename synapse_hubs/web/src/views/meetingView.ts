@@ -34,7 +34,7 @@ export interface MeetingViewOptions {
   reactions?: CallReactions | null;
   /** Moderators' participant list with mute and rights, shown as a side panel tab. */
   moderationPanel?: HTMLElement | null;
-  /** What a moderator changed about the participant's own microphone and camera. */
+  /** Notice of moderator changes to the participant's own microphone and camera. */
   moderationNotice?: HTMLElement | null;
   /** Go back to pre-join to (re)join the call. */
   onJoinCall(): void;
@@ -175,7 +175,7 @@ export class MeetingView {
       camera.element.dataset.off = String(!local.isCameraEnabled);
       screen.set("screen", local.isScreenShareEnabled ? "stopSharing" : "shareScreen");
       screen.element.dataset.active = String(local.isScreenShareEnabled);
-      // The SFU refuses what a moderator took away; the notice above the controls says why.
+      // The SFU rejects sources a moderator took away, and the notice above the controls explains why.
       microphone.element.disabled = !mayPublish(local, "microphone") && !local.isMicrophoneEnabled;
       camera.element.disabled = !mayPublish(local, "camera") && !local.isCameraEnabled;
       screen.element.hidden = !mayPublish(local, "screen_share") && !local.isScreenShareEnabled;
