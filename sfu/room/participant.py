@@ -42,6 +42,7 @@ class Participant:
         self.metadata = access.metadata
         self.attributes = dict(access.attributes)
         self.grant: VideoGrant = access.video
+        self.access = access
         self.auto_subscribe = auto_subscribe
         self.joined_at = time.time()
         self.state = pb.ParticipantInfo.JOINING
@@ -180,6 +181,7 @@ class Participant:
             hidden=permission.hidden,
             can_update_own_metadata=permission.can_update_metadata,
         )
+        self.room.permission_overrides.remember(self.access, self.grant)
         logger.info("%s: permissions updated (publish=%s, sources=%s)", self.label,
                     self.grant.can_publish, ",".join(sources))
         self.publisher.drop_disallowed_pending()

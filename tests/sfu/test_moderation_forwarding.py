@@ -52,10 +52,10 @@ async def stats(sfu_server, identity):
         None, read_stats, sfu_server, identity)
 
 
-async def join(sfu_server, identity, **grants):
+async def join(sfu_server, identity, ttl_s=3600, **grants):
     participant = SyntheticParticipant(sfu_server.ws_url,
                                        mint_token(sfu_server.api_key, sfu_server.api_secret,
-                                                  identity, ROOM, **grants), identity)
+                                                  identity, ROOM, ttl_s=ttl_s, **grants), identity)
     await participant.join()
     return participant
 
@@ -225,3 +225,42 @@ async def test_stats_api_checks_token_and_identity(sfu_server):
         assert response.status_code == 403
     finally:
         await alice.close()
+
+
+async def test_rejoin_with_same_token_stays_muted(sfu_server):
+    # livekit-client rejoins after a broken connection with the token it already has.
+    token = mint_token(sfu_server.api_key, sfu_server.api_secret, "alice", ROOM)
+    alice = SyntheticParticipant(sfu_server.ws_url, token, "alice")
+    bob = await join(sfu_server, "bob")
+    again = None
+    try:
+        await alice.join()
+        await alice.publish(audio=True, video=None)
+        await set_sources(sfu_server, "alice", MUTED)
+        await alice.wait_for("track_unpublished")
+        await alice.close()
+
+        again = SyntheticParticipant(sfu_server.ws_url, token, "alice")
+        join_response = await again.join()
+        sources = list(join_response.participant.permission.can_publish_sources)
+        assert sources == [pb.TrackSource.CAMERA]
+        await again.publish(audio=True, video=None, send_if_refused=True)
+        assert again.refused_cids == [again.audio_cid]
+        await assert_silenced(sfu_server, "alice", bob, None)
+
+        # A new token from the issuer replaces the override: it carries the current policy.
+        await again.close()
+        # A different lifetime makes the new token differ even within the same second.
+        fresh = await join(sfu_server, "alice", ttl_s=1800)
+        try:
+            fresh_sources = fresh.signal.join.participant.permission.can_publish_sources
+            assert pb.TrackSource.MICROPHONE in fresh_sources
+            await fresh.publish(audio=True, video=None)
+            await wait_audio_forwarded(sfu_server, "alice", 20)
+        finally:
+            await fresh.close()
+    finally:
+        await alice.close()
+        await bob.close()
+        if again is not None:
+            await again.close()
