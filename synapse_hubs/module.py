@@ -92,7 +92,7 @@ class HubsModule:
             self._participants, self._service_account.user_id,
         )
         self.moderation = ModerationFeature(api, config, self._readiness, self.api_router,
-                                            self._participants)
+                                            self._participants, self._webhook)
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)

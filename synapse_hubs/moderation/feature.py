@@ -5,8 +5,9 @@ Moderators change the `se.hubs.moderation` state through the HTTP API or,
 from Element, by sending the state event themselves (power level 50). The
 API applies its change to the SFU at once. The listener applies every new
 moderation or power levels event, so changes made without the API and
-promoted or demoted moderators take effect in the call too. Applying a
-change twice is harmless because only differing permissions are sent.
+promoted or demoted moderators take effect in the call too. Every participant joining the SFU is checked as well, in case its
+token predates the last change. Applying a change twice is harmless because
+only differing permissions are sent.
 """
 
 import logging
@@ -25,6 +26,7 @@ from synapse_hubs.moderation.sfu_enforcement import ModerationEnforcer
 from synapse_hubs.moderation.sfu_room_client import SfuRoomClient
 from synapse_hubs.readiness import Readiness
 from synapse_hubs.rtc.participant_store import ParticipantStore
+from synapse_hubs.rtc.webhook import SfuWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +35,21 @@ _TRIGGERS = (MODERATION, "m.room.power_levels")
 
 class ModerationFeature:
     def __init__(self, api: ModuleApi, config: HubsConfig, readiness: Readiness,
-                 api_router: JsonRouter, participants: ParticipantStore) -> None:
+                 api_router: JsonRouter, participants: ParticipantStore,
+                 webhook: SfuWebhook) -> None:
         self._api = api
         self._enforcer = ModerationEnforcer(api, SfuRoomClient(api, config.sfu), participants)
         ModerationResource(api, readiness, MeetingAccess(api), self._enforcer).register(api_router)
         api.register_third_party_rules_callbacks(on_new_event=self._on_new_event)
+        webhook.add_handler("participant_joined", self._on_participant_joined)
         logger.info("Moderation loaded")
+
+    async def _on_participant_joined(self, event: dict[str, Any]) -> None:
+        try:
+            await self._enforcer.on_participant_joined(event)
+        except Exception:
+            # The participant keeps its token's grants until the next change.
+            logger.exception("Checking a new SFU participant against the moderation failed")
 
     async def _on_new_event(self, event: EventBase, state: Any) -> None:
         if event.type not in _TRIGGERS or not event.is_state():

@@ -13,10 +13,11 @@ from typing import Any
 
 from synapse.module_api import ModuleApi
 
+from synapse_hubs.event_types import MEETING
 from synapse_hubs.meetings.policy import MeetingPolicy
 from synapse_hubs.meetings.room_state import load_meeting_room_state
 from synapse_hubs.moderation.media_permissions import ALL_SOURCES, publish_sources
-from synapse_hubs.moderation.moderation_state import ModerationState
+from synapse_hubs.moderation.moderation_state import ModerationState, load_moderation_state
 from synapse_hubs.moderation.sfu_room_client import SfuRoomClient, SfuRoomNotFound
 from synapse_hubs.rtc.identity import livekit_room_name
 from synapse_hubs.rtc.participant_store import ParticipantStore
@@ -40,6 +41,28 @@ class ModerationEnforcer:
         if updated:
             logger.info("Moderation of %s applied to %d SFU participants", room_id, updated)
         return updated
+
+    async def on_participant_joined(self, event: dict[str, Any]) -> None:
+        """Check a new call participant against the current policy (SFU webhook handler).
+
+        Its token may predate the last change: it was fetched just before a
+        mute-all, or a client rejoined with an old token after the SFU had
+        restarted. This closes that gap within one webhook round trip.
+        """
+        livekit_room = (event.get("room") or {}).get("name")
+        info = event.get("participant") or {}
+        if not isinstance(livekit_room, str) or not isinstance(info, dict):
+            return
+        room_id = await self._participants.room_id_for(livekit_room)
+        if room_id is None:
+            return
+        state = await self._api.get_room_state(room_id, [(MEETING, "")])
+        meeting_event = state.get((MEETING, ""))
+        meeting = MeetingPolicy.from_content(meeting_event.content) if meeting_event else None
+        if meeting is None:
+            return
+        moderation = await load_moderation_state(self._api, room_id)
+        await self._apply_to(room_id, livekit_room, meeting, moderation, info)
 
     async def _apply_to(self, room_id: str, livekit_room: str, meeting: MeetingPolicy,
                         moderation: ModerationState, info: dict[str, Any]) -> bool:

@@ -337,3 +337,28 @@ async def test_state_event_from_element_reaches_sfu(homeserver, meeting):
         assert granted_sources(await blocking(sfu_token, homeserver, greta, room_id)) == ["camera"]
     finally:
         await guest.close()
+
+
+async def test_old_token_after_mute_all_is_corrected(homeserver, meeting):
+    """A token fetched before mute-all but used after it: the join webhook mutes the participant."""
+    organiser, room_id = meeting
+    greta = await blocking(admit_guest, homeserver, organiser, room_id, "Greta Gäst")
+    listener, _ = await join_call(homeserver, organiser, room_id, "organiser")
+    old_token = await blocking(sfu_token, homeserver, greta, room_id)
+    assert "microphone" in granted_sources(old_token)
+    await blocking(lambda: moderate(organiser, room_id, "mute_all", muted=True))
+
+    guest = SyntheticParticipant(old_token["url"], old_token["jwt"], "greta")
+    identity = jwt.decode(old_token["jwt"], options={"verify_signature": False})["sub"]
+    admin = SfuAdmin(homeserver, listener.signal.join.room.name)
+    try:
+        await guest.join()
+
+        async def muted():
+            return await blocking(admin.permission_sources, identity) == ["camera"]
+
+        await wait_until(muted, 10, "the join webhook did not apply mute-all")
+        assert await guest.republish("audio") is False
+    finally:
+        await listener.close()
+        await guest.close()
