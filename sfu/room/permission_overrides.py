@@ -4,8 +4,8 @@
 livekit-client rejoins after a broken connection with the access token it
 already has. Without this, a participant muted through `UpdateParticipant`
 would get the microphone back from the old token's grants. A new token
-replaces the override, because its issuer already knows the current
-policy and may have lifted the restriction.
+replaces the override, because its issuer wrote the current policy into
+it and may have lifted the restriction.
 """
 
 import logging
