@@ -56,11 +56,6 @@ class SfuRoomClient:
             },
         })
 
-    async def mute_track(self, livekit_room: str, identity: str, track_sid: str,
-                         muted: bool) -> None:
-        await self._call("MutePublishedTrack", livekit_room,
-                         {"identity": identity, "trackSid": track_sid, "muted": muted})
-
     async def _call(self, method: str, livekit_room: str, fields: dict[str, Any]) -> dict[str, Any]:
         now_s = self._api.get_current_time_msec() // 1000
         token = encode_sfu_jwt({
