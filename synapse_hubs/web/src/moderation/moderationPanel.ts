@@ -11,6 +11,7 @@ import { button, el, userText } from "../ui/dom";
 import type { ModerationApi, ModerationState } from "./moderationApi";
 
 const NAME_MAX_LENGTH = 64;
+const RELOAD_DELAY_MS = 300;
 
 type ActionKey = "muteParticipant" | "allowToSpeak" | "turnCameraOffFor" | "allowCamera" | "makePresenter" | "removePresenter";
 
@@ -65,8 +66,15 @@ export class ModerationPanel {
   /** List the participants of `room` until the returned function is called. */
   attachCall(room: LivekitRoom): () => void {
     this.room = room;
-    // Other moderators' changes reach everyone as permission updates from the SFU.
-    const refresh = (): void => void this.load().catch((error: unknown) => console.warn("Reloading moderation state failed", error));
+    // Other moderators' changes reach everyone as permission updates from the SFU,
+    // one per participant, so a mute-all is reloaded once, not once per person.
+    let pending: number | undefined;
+    const refresh = (): void => {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(() => {
+        void this.load().catch((error: unknown) => console.warn("Reloading moderation state failed", error));
+      }, RELOAD_DELAY_MS);
+    };
     const rerender = (): void => this.render();
     const events = [RoomEvent.ParticipantConnected, RoomEvent.ParticipantDisconnected];
     for (const event of events) room.on(event, rerender);
@@ -75,6 +83,7 @@ export class ModerationPanel {
     return () => {
       for (const event of events) room.off(event, rerender);
       room.off(RoomEvent.ParticipantPermissionsChanged, refresh);
+      window.clearTimeout(pending);
       this.room = null;
       this.render();
     };
