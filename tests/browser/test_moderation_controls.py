@@ -15,6 +15,7 @@ from tests.harness.hubs_api import create_meeting
 pytestmark = pytest.mark.browser
 
 MUTED_SV = "En moderator har stängt av din mikrofon. Räck upp handen om du vill be om ordet."
+MUTED_EN = "A moderator has turned off your microphone. Raise your hand if you want to ask to speak."
 AGAIN_SV = "Du får tala igen. Slå på mikrofonen när du är redo."
 
 
@@ -59,6 +60,11 @@ def test_moderator_mutes_and_unmutes_from_list(homeserver, chromium):
         assert muted.get_attribute(".control-mic", "data-off") == "true"
         wait_until(lambda: moderator.locator(".participant-row", has_text="Mikrofon avstängd").count() == 1,
                    10, "the list does not show the mute")
+
+        # The notice follows a switch to English in place.
+        muted.click(".language-switch")
+        wait_until(lambda: notice(muted) == MUTED_EN, 5, "the notice was not translated")
+        muted.click(".language-switch")
 
         moderator.locator(".participant-row button", has_text="Ge ordet").click()
         wait_until(lambda: notice(muted) == AGAIN_SV, 10, f"no word given: {consoles['speaker']}")
