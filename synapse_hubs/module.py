@@ -93,6 +93,7 @@ class HubsModule:
         )
         self.moderation = ModerationFeature(api, config, self._readiness, self.api_router,
                                             self._participants, self._webhook)
+        self.lobby.control.add_removal_listener(self.moderation.disconnect_from_call)
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)

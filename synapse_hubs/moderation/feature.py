@@ -44,6 +44,10 @@ class ModerationFeature:
         webhook.add_handler("participant_joined", self._on_participant_joined)
         logger.info("Moderation loaded")
 
+    async def disconnect_from_call(self, room_id: str, user_id: str) -> None:
+        """End the SFU connections of a user a moderator removed from the meeting."""
+        await self._enforcer.disconnect(room_id, user_id)
+
     async def _on_participant_joined(self, event: dict[str, Any]) -> None:
         try:
             await self._enforcer.on_participant_joined(event)

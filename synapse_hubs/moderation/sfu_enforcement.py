@@ -42,6 +42,18 @@ class ModerationEnforcer:
             logger.info("Moderation of %s applied to %d SFU participants", room_id, updated)
         return updated
 
+    async def disconnect(self, room_id: str, user_id: str) -> None:
+        """Disconnect every call connection of `user_id` (all devices) from the meeting's call.
+
+        Called after a moderator removed the user from the room; without it the
+        SFU connection would last until the client leaves or its token expires.
+        """
+        livekit_room = livekit_room_name(room_id)
+        for identity in await self._participants.identities_of(livekit_room, user_id):
+            if await self._sfu.remove_participant(livekit_room, identity):
+                logger.info("Disconnected %s (%s) from the call of %s after removal",
+                            user_id, identity, room_id)
+
     async def on_participant_joined(self, event: dict[str, Any]) -> None:
         """Check a new call participant against the current policy (SFU webhook handler).
 

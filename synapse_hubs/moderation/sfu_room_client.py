@@ -56,6 +56,14 @@ class SfuRoomClient:
             },
         })
 
+    async def remove_participant(self, livekit_room: str, identity: str) -> bool:
+        """Disconnect `identity` from the call; returns False when it was not in it."""
+        try:
+            await self._call("RemoveParticipant", livekit_room, {"identity": identity})
+        except SfuRoomNotFound:
+            return False
+        return True
+
     async def _call(self, method: str, livekit_room: str, fields: dict[str, Any]) -> dict[str, Any]:
         now_s = self._api.get_current_time_msec() // 1000
         token = encode_sfu_jwt({

@@ -25,6 +25,7 @@ from tests.harness.hubs_api import (
     create_meeting,
     guest_client,
     link_token,
+    lobby_decide,
     request_sfu_get,
 )
 from tests.harness.matrix_client import MatrixError, quote
@@ -359,6 +360,24 @@ async def test_old_token_after_mute_all_is_corrected(homeserver, meeting):
 
         await wait_until(muted, 10, "the join webhook did not apply mute-all")
         assert await guest.republish("audio") is False
+    finally:
+        await listener.close()
+        await guest.close()
+
+
+async def test_removed_guest_leaves_the_call(homeserver, meeting):
+    organiser, room_id = meeting
+    greta = await blocking(admit_guest, homeserver, organiser, room_id, "Greta Gäst")
+    listener, _ = await join_call(homeserver, organiser, room_id, "organiser")
+    guest, identity = await join_call(homeserver, greta, room_id, "greta")
+    admin = SfuAdmin(homeserver, guest.signal.join.room.name)
+    try:
+        assert identity in await blocking(admin.identities)
+        await blocking(lambda: lobby_decide(organiser, room_id, "remove", greta.user_id))
+
+        leave = await guest.wait_for("leave")
+        assert leave.reason == pb.DisconnectReason.PARTICIPANT_REMOVED
+        assert identity not in await blocking(admin.identities)
     finally:
         await listener.close()
         await guest.close()
