@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Which track sources a call participant may publish, decided from the moderation state.
+"""Track sources a call participant may publish, decided from the moderation state.
 
 One function decides it for both the SFU token (new joins and reconnects)
 and the permission updates sent to participants already in the call, so
@@ -7,7 +7,9 @@ the two can never disagree.
 
 Rules:
 - microphone: not for a muted user. Mute-all mutes everyone except
-  moderators and the users given the word since.
+  moderators and the users given the word since. A mute-all that lets
+  people unmute themselves is not enforced here: the join page turns
+  their microphones off and they may turn them on again.
 - camera: not while a moderator has revoked the user's camera right.
 - screen share (with its audio): for moderators and presenters, and for
   everyone when the meeting's screen share policy is "everyone". The
@@ -35,7 +37,18 @@ def screen_share_policy(moderation: ModerationState, meeting: MeetingPolicy) -> 
 def is_muted(moderation: ModerationState, user_id: str, is_moderator: bool) -> bool:
     if user_id in moderation.muted:
         return True
-    return moderation.muted_all and not is_moderator and user_id not in moderation.unmuted
+    return (moderation.muted_all and not moderation.self_unmute
+            and _affected_by_mute_all(moderation, user_id, is_moderator))
+
+
+def is_asked_to_mute(moderation: ModerationState, user_id: str, is_moderator: bool) -> bool:
+    """Return True when a mute-all asks this user to mute but lets them unmute themselves."""
+    return (moderation.muted_all and moderation.self_unmute
+            and _affected_by_mute_all(moderation, user_id, is_moderator))
+
+
+def _affected_by_mute_all(moderation: ModerationState, user_id: str, is_moderator: bool) -> bool:
+    return not is_moderator and user_id not in moderation.unmuted
 
 
 def may_share_screen(moderation: ModerationState, meeting: MeetingPolicy, user_id: str,

@@ -3,7 +3,7 @@
 
     GET  /meetings/{room_id}/moderation                 state and the caller's rights (member)
     POST /meetings/{room_id}/moderation/mute            {"user_id", "muted"} (moderator)
-    POST /meetings/{room_id}/moderation/mute_all        {"muted"} (moderator)
+    POST /meetings/{room_id}/moderation/mute_all        {"muted", "allow_self_unmute"} (moderator)
     POST /meetings/{room_id}/moderation/camera          {"user_id", "allowed"} (moderator)
     POST /meetings/{room_id}/moderation/presenter       {"user_id", "presenter"} (moderator)
     POST /meetings/{room_id}/moderation/screen_share    {"policy"} (moderator)
@@ -26,6 +26,7 @@ from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.room_state import MeetingRoomState, load_meeting_room_state
 from synapse_hubs.moderation.media_permissions import (
+    is_asked_to_mute,
     is_muted,
     may_share_screen,
     publish_sources,
@@ -84,9 +85,14 @@ class ModerationResource:
 
     async def _mute_all(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         moderator = await self._moderator(request, room_id)
-        muted = _required_bool(parse_json_object_from_request(request), "muted")
-        return await self._change(moderator, lambda m: m.with_all_muted(muted),
-                                  "mute all" if muted else "unmute all")
+        body = parse_json_object_from_request(request)
+        muted = _required_bool(body, "muted")
+        self_unmute = optional_bool(body, "allow_self_unmute") is True
+        action = "unmute all"
+        if muted:
+            action = "mute all, self-unmute allowed" if self_unmute else "mute all"
+        return await self._change(moderator, lambda m: m.with_all_muted(muted, self_unmute),
+                                  action)
 
     async def _camera(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         moderator = await self._moderator(request, room_id)
@@ -168,6 +174,7 @@ def _state_json(moderation: ModerationState, caller: MeetingRoomState) -> dict[s
         "can_moderate": caller.is_moderator,
         "you": {
             "muted": is_muted(moderation, user_id, caller.is_moderator),
+            "asked_to_mute": is_asked_to_mute(moderation, user_id, caller.is_moderator),
             "camera_allowed": user_id not in moderation.camera_revoked,
             "may_share_screen": may_share_screen(moderation, meeting, user_id,
                                                  caller.is_moderator),

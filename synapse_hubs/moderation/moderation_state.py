@@ -17,7 +17,7 @@ from synapse_hubs.event_types import MODERATION
 
 logger = logging.getLogger(__name__)
 
-# Who may publish a screen share.
+# Screen share policies: presenters and moderators only, or everyone.
 SCREEN_SHARE_PRESENTERS = "presenters"
 SCREEN_SHARE_EVERYONE = "everyone"
 SCREEN_SHARE_VALUES = (SCREEN_SHARE_PRESENTERS, SCREEN_SHARE_EVERYONE)
@@ -32,7 +32,10 @@ _USER_LISTS = ("muted", "unmuted", "camera_revoked", "presenters")
 class ModerationState:
     # Everyone except moderators and the users in `unmuted` is muted.
     muted_all: bool = False
-    # Muted one by one, whatever `muted_all` says.
+    # With `muted_all`: people are asked to mute and may unmute themselves, so
+    # the SFU does not enforce it; the join page turns their microphones off.
+    self_unmute: bool = False
+    # Muted one by one, whatever the value of `muted_all`.
     muted: frozenset[str] = field(default_factory=frozenset)
     # Given the word while `muted_all` is on; emptied when mute-all is switched on again.
     unmuted: frozenset[str] = field(default_factory=frozenset)
@@ -44,6 +47,7 @@ class ModerationState:
     def to_content(self) -> dict[str, Any]:
         content: dict[str, Any] = {
             "muted_all": self.muted_all,
+            "self_unmute": self.self_unmute,
             **{name: sorted(getattr(self, name)) for name in _USER_LISTS},
         }
         if self.screen_share is not None:
@@ -61,7 +65,9 @@ class ModerationState:
             if screen_share is not None:
                 logger.warning("Ignoring invalid screen_share %r in moderation state", screen_share)
             screen_share = None
-        return cls(muted_all=content.get("muted_all") is True, screen_share=screen_share, **lists)
+        return cls(muted_all=content.get("muted_all") is True,
+                   self_unmute=content.get("self_unmute") is True,
+                   screen_share=screen_share, **lists)
 
     # Changes ---------------------------------------------------------------------
 
@@ -72,11 +78,12 @@ class ModerationState:
         unmuted = self.unmuted | {user_id} if self.muted_all else self.unmuted
         return replace(self, muted=self.muted - {user_id}, unmuted=unmuted)
 
-    def with_all_muted(self, muted: bool) -> "ModerationState":
+    def with_all_muted(self, muted: bool, self_unmute: bool = False) -> "ModerationState":
         if muted:
-            return replace(self, muted_all=True, unmuted=frozenset())
+            return replace(self, muted_all=True, self_unmute=self_unmute, unmuted=frozenset())
         # Unmute all lifts individual mutes too.
-        return replace(self, muted_all=False, muted=frozenset(), unmuted=frozenset())
+        return replace(self, muted_all=False, self_unmute=False, muted=frozenset(),
+                       unmuted=frozenset())
 
     def with_camera_allowed(self, user_id: str, allowed: bool) -> "ModerationState":
         if allowed:

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 MUTED_SV = "En moderator har stängt av din mikrofon. Räck upp handen om du vill be om ordet."
 MUTED_EN = "A moderator has turned off your microphone. Raise your hand if you want to ask to speak."
+ASKED_SV = "En moderator har stängt av allas mikrofoner. Du kan slå på din igen."
 AGAIN_SV = "Du får tala igen. Slå på mikrofonen när du är redo."
 
 
@@ -77,6 +78,20 @@ def test_moderator_mutes_and_unmutes_from_list(homeserver, chromium):
                    "the button did not switch to unmute all")
         moderator.click(".mute-all")
         wait_until(lambda: notice(muted) == AGAIN_SV, 10, "unmute all did not reach the speaker")
+
+        # Mute everyone but let them unmute: the page turns the microphone off, and it comes back on.
+        assert muted.get_attribute(".control-mic", "data-off") == "true"
+        muted.click(".control-mic")
+        wait_until(lambda: muted.get_attribute(".control-mic", "data-off") == "false", 10,
+                   "the speaker could not turn the microphone on")
+        moderator.click(".mute-all-soft")
+        wait_until(lambda: muted.get_attribute(".control-mic", "data-off") == "true", 10,
+                   f"the soft mute-all did not turn the microphone off: {consoles['speaker']}")
+        assert notice(muted) == ASKED_SV
+        assert not muted.is_disabled(".control-mic")
+        muted.click(".control-mic")
+        wait_until(lambda: muted.get_attribute(".control-mic", "data-off") == "false", 10,
+                   "the speaker could not unmute after a soft mute-all")
     finally:
         for context in contexts:
             context.close()

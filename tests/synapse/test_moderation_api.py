@@ -167,8 +167,8 @@ def test_non_moderator_refused(homeserver, meeting):
     view = guest.request("GET", moderation_path(room_id))
     assert view["can_moderate"] is False
     assert view["screen_share"] == "presenters"
-    assert view["you"] == {"muted": False, "camera_allowed": True, "may_share_screen": False,
-                           "sources": ["camera", "microphone"]}
+    assert view["you"] == {"muted": False, "asked_to_mute": False, "camera_allowed": True,
+                           "may_share_screen": False, "sources": ["camera", "microphone"]}
 
 
 def test_invalid_requests_rejected(homeserver, meeting):
@@ -380,4 +380,32 @@ async def test_removed_guest_leaves_the_call(homeserver, meeting):
         assert identity not in await blocking(admin.identities)
     finally:
         await listener.close()
+        await guest.close()
+
+
+async def test_mute_all_with_self_unmute_not_enforced(homeserver, meeting):
+    """People asked to mute may unmute themselves, so the SFU keeps their microphone grant."""
+    organiser, room_id = meeting
+    greta = await blocking(admit_guest, homeserver, organiser, room_id, "Greta Gäst")
+    guest, identity = await join_call(homeserver, greta, room_id, "greta")
+    admin = SfuAdmin(homeserver, guest.signal.join.room.name)
+    try:
+        answer = await blocking(lambda: moderate(organiser, room_id, "mute_all", muted=True,
+                                                 allow_self_unmute=True))
+        assert answer["muted_all"] is True
+        assert answer["self_unmute"] is True
+        assert answer["updated_participants"] == 0
+        assert await blocking(admin.permission_sources, identity) == ["camera", "microphone"]
+        assert "microphone" in granted_sources(await blocking(sfu_token, homeserver, greta, room_id))
+
+        view = await blocking(greta.request, "GET", moderation_path(room_id))
+        assert view["you"]["asked_to_mute"] is True
+        assert view["you"]["muted"] is False
+        moderator_view = await blocking(organiser.request, "GET", moderation_path(room_id))
+        assert moderator_view["you"]["asked_to_mute"] is False
+
+        # Switching to the enforced mute-all takes the microphone away.
+        await blocking(lambda: moderate(organiser, room_id, "mute_all", muted=True))
+        assert await blocking(admin.permission_sources, identity) == ["camera"]
+    finally:
         await guest.close()

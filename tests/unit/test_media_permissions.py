@@ -4,7 +4,11 @@
 import pytest
 
 from synapse_hubs.meetings.policy import MeetingPolicy
-from synapse_hubs.moderation.media_permissions import ALL_SOURCES, publish_sources
+from synapse_hubs.moderation.media_permissions import (
+    ALL_SOURCES,
+    is_asked_to_mute,
+    publish_sources,
+)
 from synapse_hubs.moderation.moderation_state import ModerationState
 from synapse_hubs.rtc.grants import CallParticipant, video_grant
 
@@ -74,3 +78,12 @@ def test_content_round_trip_and_invalid_fields():
     parsed = ModerationState.from_content({"muted_all": "yes", "muted": "@x:y",
                                            "presenters": [GRETA, 5], "screen_share": "all"})
     assert parsed == ModerationState(presenters=frozenset({GRETA}))
+
+
+def test_self_unmute_mute_all_only_asks():
+    state = ModerationState().with_all_muted(True, self_unmute=True)
+    assert "microphone" in publish_sources(state, PRIVATE, GRETA, False)
+    assert is_asked_to_mute(state, GRETA, False) is True
+    assert is_asked_to_mute(state, MODERATOR, True) is False
+    assert is_asked_to_mute(state.with_all_muted(False), GRETA, False) is False
+    assert ModerationState.from_content(state.to_content()) == state

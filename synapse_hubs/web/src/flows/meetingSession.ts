@@ -13,6 +13,7 @@ import { watchRemoval } from "../lobby/removalWatcher";
 import { ModerationApi } from "../moderation/moderationApi";
 import { ModerationNotice } from "../moderation/moderationNotice";
 import { ModerationPanel } from "../moderation/moderationPanel";
+import { MuteRequests } from "../moderation/muteRequests";
 import { RecordingApi } from "../recording/recordingApi";
 import { RecordingBanner } from "../recording/recordingBanner";
 import { RecordingButton } from "../recording/recordingButton";
@@ -32,6 +33,7 @@ export class MeetingSession {
   private readonly recordingControl: Promise<RecordingButton | null>;
   private readonly meetingRole: Promise<MeetingRole | null>;
   private readonly moderationNotice = new ModerationNotice();
+  private readonly muteRequests: MuteRequests;
   private readonly moderationPanel: Promise<ModerationPanel | null>;
   private detachModeration: (() => void)[] = [];
 
@@ -49,6 +51,7 @@ export class MeetingSession {
     this.meetingRole = this.loadMeetingRole();
     watchRemoval(client, room, () => void this.endAfterRemoval());
     this.moderationPanel = this.loadModerationPanel();
+    this.muteRequests = new MuteRequests(client, room, this.moderationApi(), () => this.moderationNotice.showAskedToMute());
   }
 
   /** Show the meeting and join the call if the pre-join choice asked for it. */
@@ -125,7 +128,10 @@ export class MeetingSession {
       });
       view.enterCall(call);
       const panel = await this.moderationPanel;
-      this.detachModeration = [this.moderationNotice.attachCall(call.livekitRoom)];
+      this.detachModeration = [
+        this.moderationNotice.attachCall(call.livekitRoom),
+        this.muteRequests.attachCall(call.livekitRoom),
+      ];
       if (panel) this.detachModeration.push(panel.attachCall(call.livekitRoom));
     } catch (error) {
       console.error(`Joining the call in ${this.room.roomId} failed`, error);
@@ -162,6 +168,10 @@ export class MeetingSession {
     }
   }
 
+  private moderationApi(): ModerationApi {
+    return new ModerationApi(this.client.baseUrl, this.client.getAccessToken() ?? "", this.room.roomId);
+  }
+
   private stopModeration(): void {
     for (const detach of this.detachModeration) detach();
     this.detachModeration = [];
@@ -169,7 +179,7 @@ export class MeetingSession {
 
   /** Offer the participant list with mute and rights to moderators of a meeting. */
   private async loadModerationPanel(): Promise<ModerationPanel | null> {
-    const api = new ModerationApi(this.client.baseUrl, this.client.getAccessToken() ?? "", this.room.roomId);
+    const api = this.moderationApi();
     try {
       const state = await api.state();
       if (!state.can_moderate) return null;

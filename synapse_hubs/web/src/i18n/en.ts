@@ -230,6 +230,8 @@ export const en = {
   // Moderation
   muteAll: "Mute everyone",
   unmuteAll: "Unmute everyone",
+  muteAllMayUnmute: "Mute everyone, they may unmute",
+  mutedAllMayUnmute: "A moderator has muted everyone. You can turn your microphone on again.",
   muteParticipant: "Mute",
   muteParticipantLabel: "Mute {name}",
   allowToSpeak: "Allow to speak",

@@ -224,6 +224,8 @@ export const sv: Record<MessageKey, string> = {
   // Moderering
   muteAll: "Stäng av allas mikrofoner",
   unmuteAll: "Låt alla tala igen",
+  muteAllMayUnmute: "Stäng av alla, de får slå på själva",
+  mutedAllMayUnmute: "En moderator har stängt av allas mikrofoner. Du kan slå på din igen.",
   muteParticipant: "Stäng av mikrofonen",
   muteParticipantLabel: "Stäng av mikrofonen för {name}",
   allowToSpeak: "Ge ordet",

@@ -5,13 +5,15 @@ import { requestJson } from "../api/http";
 
 export interface ModerationState {
   muted_all: boolean;
+  /** With muted_all: people were asked to mute and may unmute themselves. */
+  self_unmute: boolean;
   muted: string[];
   unmuted: string[];
   camera_revoked: string[];
   presenters: string[];
   screen_share: "presenters" | "everyone";
   can_moderate: boolean;
-  you: { muted: boolean; camera_allowed: boolean; may_share_screen: boolean; sources: string[] };
+  you: { muted: boolean; asked_to_mute: boolean; camera_allowed: boolean; may_share_screen: boolean; sources: string[] };
 }
 
 export class ModerationApi {
@@ -33,8 +35,8 @@ export class ModerationApi {
     return this.post("mute", { user_id: userId, muted });
   }
 
-  muteAll(muted: boolean): Promise<ModerationState> {
-    return this.post("mute_all", { muted });
+  muteAll(muted: boolean, allowSelfUnmute = false): Promise<ModerationState> {
+    return this.post("mute_all", { muted, allow_self_unmute: allowSelfUnmute });
   }
 
   setCameraAllowed(userId: string, allowed: boolean): Promise<ModerationState> {

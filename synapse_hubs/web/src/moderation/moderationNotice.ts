@@ -32,6 +32,12 @@ export class ModerationNotice {
     };
   }
 
+  /** Say that a mute-all turned the microphone off and that the person may turn it on again. */
+  showAskedToMute(): void {
+    this.element.hidden = false;
+    setText(this.element, "mutedAllMayUnmute");
+  }
+
   private render(local: Participant): void {
     const muted = !mayPublish(local, "microphone");
     const cameraOff = !mayPublish(local, "camera");

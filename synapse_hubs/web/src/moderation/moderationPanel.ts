@@ -29,6 +29,7 @@ export class ModerationPanel {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
   private readonly muteAllButton: HTMLButtonElement;
+  private readonly muteAllSoftButton: HTMLButtonElement;
   private readonly status: HTMLElement;
   private state: ModerationState | null = null;
   private room: LivekitRoom | null = null;
@@ -46,11 +47,14 @@ export class ModerationPanel {
       const muted = !this.state?.muted_all;
       void this.run(() => this.api.muteAll(muted));
     });
+    this.muteAllSoftButton = button("secondary mute-all-soft", [text("muteAllMayUnmute")]);
+    this.muteAllSoftButton.addEventListener("click", () => void this.run(() => this.api.muteAll(true, true)));
     this.status = el("p", { class: "moderation-status", role: "alert" });
     this.list = el("ul", { class: "participant-list" });
     this.element = el("section", { class: "moderation-panel", "aria-labelledby": "moderation-heading" }, [
       heading,
       this.muteAllButton,
+      this.muteAllSoftButton,
       this.status,
       this.list,
     ]);
@@ -93,6 +97,8 @@ export class ModerationPanel {
     const state = this.state;
     setText(this.muteAllButton, state?.muted_all ? "unmuteAll" : "muteAll");
     this.muteAllButton.disabled = this.busy || state === null;
+    this.muteAllSoftButton.hidden = state?.muted_all === true;
+    this.muteAllSoftButton.disabled = this.busy || state === null;
 
     const participants = this.room ? [...this.room.remoteParticipants.values()] : [];
     if (participants.length === 0 || state === null) {
@@ -105,7 +111,7 @@ export class ModerationPanel {
   private row(participant: Participant, state: ModerationState): HTMLElement {
     const userId = userIdOf(participant);
     const name = this.matrixRoom.getMember(userId)?.name ?? participant.name ?? userId;
-    const muted = state.muted.includes(userId) || (state.muted_all && !state.unmuted.includes(userId));
+    const muted = state.muted.includes(userId) || (state.muted_all && !state.self_unmute && !state.unmuted.includes(userId));
     const cameraRevoked = state.camera_revoked.includes(userId);
     const presenter = state.presenters.includes(userId);
 
