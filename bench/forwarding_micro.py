@@ -32,6 +32,7 @@ from livekit.protocol import rtc as rtc_pb
 
 from bench.loadgen.media_source import DEFAULT_LAYERS, encode_layers, with_picture_id
 from sfu.media.down_track import DownTrack
+from sfu.media.forwarding_stats import ForwardingStats
 from sfu.media.published_track import PublishedTrack
 from sfu.rtp.header import FIXED_HEADER
 from sfu.webrtc.sdp import Codec
@@ -106,7 +107,7 @@ while True:
 
 
 def build_track() -> PublishedTrack:
-    owner = SimpleNamespace(sid="PA_bench", publisher=SimpleNamespace(
+    owner = SimpleNamespace(sid="PA_bench", forwarding=ForwardingStats(), publisher=SimpleNamespace(
         ingress=SimpleNamespace(request_keyframe=lambda layer: None)))
     request = rtc_pb.AddTrackRequest(cid="bench", type=pb.TrackType.VIDEO, source=pb.TrackSource.CAMERA)
     track = PublishedTrack(owner, request)

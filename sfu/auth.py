@@ -8,6 +8,7 @@ work: `sub` is the participant identity, `name` its display name and `video`
 the grant object.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -51,6 +52,8 @@ class AccessToken:
     metadata: str
     video: VideoGrant
     attributes: Mapping[str, str] = field(default_factory=dict)
+    # SHA-256 of the token, so the SFU can recognise a rejoin with the same token.
+    fingerprint: str = ""
 
 
 def verify_token(token: str, keys: Mapping[str, str]) -> AccessToken:
@@ -83,6 +86,7 @@ def verify_token(token: str, keys: Mapping[str, str]) -> AccessToken:
         metadata=str(claims.get("metadata") or ""),
         video=_parse_video_grant(claims.get("video") or {}),
         attributes=_string_map(claims.get("attributes")),
+        fingerprint=hashlib.sha256(token.encode("utf-8")).hexdigest(),
     )
 
 

@@ -10,6 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from sfu import __version__
 from sfu.admin.recording_api import handle_recording_twirp
+from sfu.admin.stats_api import handle_stats_twirp
 from sfu.admin.twirp import handle_twirp
 from sfu.admin.webhooks import WebhookNotifier
 from sfu.config import SfuConfig
@@ -61,6 +62,7 @@ def build_app(config: SfuConfig) -> web.Application:
     app.router.add_route("*", "/rtc/v1/validate", _not_found)
     app.router.add_post("/twirp/livekit.RoomService/{method}", handle_twirp)
     app.router.add_post("/twirp/hubs.RecordingService/{method}", handle_recording_twirp)
+    app.router.add_post("/twirp/hubs.StatsService/{method}", handle_stats_twirp)
 
     app.on_startup.append(_on_startup)
     app.on_shutdown.append(_on_shutdown)

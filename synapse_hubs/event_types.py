@@ -24,6 +24,11 @@ RECORDING = f"{EVENT_PREFIX}.recording"
 # the order the server received them. Only the service account sends it.
 HAND_QUEUE = f"{EVENT_PREFIX}.hand_queue"
 
+# State event (state_key "") with the meeting's moderation: mutes, camera
+# rights, presenters and who may share a screen. Moderators (power level 50)
+# may send it; the SFU enforces it.
+MODERATION = f"{EVENT_PREFIX}.moderation"
+
 # Our state types; a meeting room's power levels require level 100 for each of them.
 POLICY_STATE_TYPES = (MEETING, EID_POLICY, RECORDING, HAND_QUEUE)
 

@@ -35,6 +35,7 @@ from synapse_hubs.lobby.feature import LobbyFeature
 from synapse_hubs.meetings.access import MeetingAccess
 from synapse_hubs.meetings.creation import MeetingFactory
 from synapse_hubs.meetings.resource import MeetingsResource
+from synapse_hubs.moderation.feature import ModerationFeature
 from synapse_hubs.readiness import Readiness
 from synapse_hubs.recording.feature import RecordingFeature
 from synapse_hubs.rtc.openid import OpenIdVerifier
@@ -90,6 +91,9 @@ class HubsModule:
             api, config, self._schema, self._readiness, self.api_router, self._webhook,
             self._participants, self._service_account.user_id,
         )
+        self.moderation = ModerationFeature(api, config, self._readiness, self.api_router,
+                                            self._participants, self._webhook)
+        self.lobby.control.add_removal_listener(self.moderation.disconnect_from_call)
 
         api.register_web_resource(API_PREFIX, self.api_router)
         api.register_web_resource(RTC_PREFIX, self.rtc_router)

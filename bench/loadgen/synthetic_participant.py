@@ -82,6 +82,11 @@ class SyntheticParticipant:
         self.received: dict[int, ReceivedStream] = {}
         self._ssrc_tracks: dict[int, tuple[str, str]] = {}  # ssrc -> (track sid, kind)
         self.track_sids: dict[str, str] = {}  # cid -> TR_ sid of own tracks
+        self.refused_cids: list[str] = []
+        self.audio_cid: str | None = None
+        self.video_cid: str | None = None
+        self.video_source: int = pb.TrackSource.CAMERA
+        self._offer_id = 0
         self.layers: list[PublishedLayerState] = []
         self.audio_ssrc = random_ssrc()
         self.audio_sequence = random_ssrc() & 0xFFFF
@@ -144,8 +149,12 @@ class SyntheticParticipant:
 
     async def publish(self, audio: bool = True, video: list[EncodedLayer] | None = None,
                       source: int = pb.TrackSource.CAMERA, fps: int = 30,
-                      encryption: int = pb.Encryption.NONE) -> None:
-        """Announce and start sending tracks; `encryption` is only declared, nothing is encrypted."""
+                      encryption: int = pb.Encryption.NONE, send_if_refused: bool = False) -> None:
+        """Announce and start sending tracks; `encryption` is only declared, nothing is encrypted.
+
+        With `send_if_refused` a track the SFU refuses at AddTrack is sent
+        anyway, as a misbehaving client would; its cid goes to `refused_cids`.
+        """
         audio_cid = "audio-" + uuid.uuid4().hex[:8] if audio else None
         video_cid = "video-" + uuid.uuid4().hex[:8] if video else None
         if audio_cid:
@@ -162,14 +171,14 @@ class SyntheticParticipant:
             self.layers = [PublishedLayerState(layer, random_ssrc(), random_ssrc()) for layer in video]
 
         for cid in filter(None, (audio_cid, video_cid)):
+            if send_if_refused:
+                await self._wait_published_or_refused(cid)
+                continue
             published = await self.wait_for("track_published", lambda p, cid=cid: p.cid == cid)
             self.track_sids[cid] = published.track.sid
 
-        endpoint = self._endpoint(self.publisher)
-        offer = client_sdp.publisher_offer(endpoint, audio_cid, self.audio_ssrc, video_cid,
-                                           [state.layer.spec.rid for state in self.layers])
-        await self.signal.send(rtc_pb.SignalRequest(offer=rtc_pb.SessionDescription(
-            type="offer", sdp=sdp.write(offer, 1, 1), id=1)))
+        self.audio_cid, self.video_cid, self.video_source = audio_cid, video_cid, source
+        await self._send_offer()
         await self._wait_connected(self.publisher)
         # client_sdp numbers the m-sections in order: audio first when present.
         self.video_mid = b"1" if audio else b"0"
@@ -177,6 +186,60 @@ class SyntheticParticipant:
             self._tasks.append(asyncio.ensure_future(self._send_audio()))
         if video:
             self._tasks.append(asyncio.ensure_future(self._send_video(fps)))
+
+    async def _wait_published_or_refused(self, cid: str, timeout_s: float = 10) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for response in self.responses:
+                kind = response.WhichOneof("message")
+                if kind == "track_published" and response.track_published.cid == cid:
+                    self.track_sids[cid] = response.track_published.track.sid
+                    return
+                if kind == "request_response" and response.request_response.add_track.cid == cid:
+                    self.refused_cids.append(cid)
+                    return
+            await asyncio.sleep(0.05)
+        raise asyncio.TimeoutError(f"{self.identity}: no response to AddTrack {cid}")
+
+    async def _send_offer(self) -> None:
+        self._offer_id += 1
+        endpoint = self._endpoint(self.publisher)
+        offer = client_sdp.publisher_offer(endpoint, self.audio_cid, self.audio_ssrc, self.video_cid,
+                                           [state.layer.spec.rid for state in self.layers])
+        await self.signal.send(rtc_pb.SignalRequest(offer=rtc_pb.SessionDescription(
+            type="offer", sdp=sdp.write(offer, 1, self._offer_id), id=self._offer_id)))
+
+    async def republish(self, kind: str) -> bool:
+        """Announce a new track on the running audio or video m-section and renegotiate.
+
+        This is what livekit-client does to publish again after the SFU
+        unpublished a track. Media keeps flowing on the same SSRCs
+        throughout. Returns False when the SFU refuses the AddTrack.
+        """
+        cid = f"{kind}-" + uuid.uuid4().hex[:8]
+        if kind == "audio":
+            request = rtc_pb.AddTrackRequest(cid=cid, name="microphone", type=pb.TrackType.AUDIO,
+                                             source=pb.TrackSource.MICROPHONE)
+        else:
+            top = self.layers[-1].layer.spec
+            request = rtc_pb.AddTrackRequest(
+                cid=cid, name="camera", type=pb.TrackType.VIDEO, source=self.video_source,
+                width=top.width, height=top.height,
+                layers=[pb.VideoLayer(quality=index, width=state.layer.spec.width,
+                                      height=state.layer.spec.height,
+                                      bitrate=state.layer.spec.bitrate)
+                        for index, state in enumerate(self.layers)])
+        await self.signal.send(rtc_pb.SignalRequest(add_track=request))
+        await self._wait_published_or_refused(cid)
+        if cid in self.refused_cids:
+            return False
+        if kind == "audio":
+            self.audio_cid = cid
+        else:
+            self.video_cid = cid
+        await self._send_offer()
+        await self.wait_for("answer", lambda answer: answer.id == self._offer_id)
+        return True
 
     async def _start_publisher(self, answer: rtc_pb.SessionDescription) -> None:
         description = sdp.parse(answer.sdp)

@@ -68,6 +68,7 @@ class DownTrack:
         self._last_picture_id: int | None = None
         self._last_tl0: int | None = None
         self.packets_sent = 0
+        self.owner_stats = track.owner.forwarding
         self.octets_sent = 0
         self.retransmissions = 0
         self.last_timestamp = 0
@@ -193,6 +194,10 @@ class DownTrack:
             self._rewrite_picture_id(out, len(out) - (len(packet) - view.payload_start), view)
 
         self.packets_sent += 1
+        if self.is_video:
+            self.owner_stats.video_forwarded += 1
+        else:
+            self.owner_stats.audio_forwarded += 1
         self.octets_sent += len(out)
         self.last_timestamp = out_timestamp
         self.last_sent_ms = view.now_ms

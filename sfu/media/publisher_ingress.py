@@ -105,6 +105,7 @@ class PublisherIngress:
     # RTP -----------------------------------------------------------------------
 
     def on_rtp(self, packet: bytes) -> None:
+        self.participant.forwarding.packets_received += 1
         ssrc = int.from_bytes(packet[8:12], "big")
         route = self._routes.get(ssrc)
         if route is None:

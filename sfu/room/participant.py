@@ -17,6 +17,7 @@ from livekit.protocol import models as pb
 from livekit.protocol import rtc as rtc_pb
 
 from sfu.auth import AccessToken, VideoGrant
+from sfu.media.forwarding_stats import ForwardingStats
 from sfu.room.data_relay import DataRelay
 from sfu.room.ids import participant_sid
 from sfu.room.publisher_session import PublisherSession
@@ -41,6 +42,7 @@ class Participant:
         self.metadata = access.metadata
         self.attributes = dict(access.attributes)
         self.grant: VideoGrant = access.video
+        self.access = access
         self.auto_subscribe = auto_subscribe
         self.joined_at = time.time()
         self.state = pb.ParticipantInfo.JOINING
@@ -48,6 +50,7 @@ class Participant:
         self.disconnect_reason = pb.DisconnectReason.UNKNOWN_REASON
 
         self.tracks: dict[str, "PublishedTrack"] = {}
+        self.forwarding = ForwardingStats()
         self.data = DataRelay(self)
         self.publisher = PublisherSession(self)
         self.subscriber = SubscriberSession(self)
@@ -178,8 +181,10 @@ class Participant:
             hidden=permission.hidden,
             can_update_own_metadata=permission.can_update_metadata,
         )
+        self.room.permission_overrides.remember(self.access, self.grant)
         logger.info("%s: permissions updated (publish=%s, sources=%s)", self.label,
                     self.grant.can_publish, ",".join(sources))
+        self.publisher.drop_disallowed_pending()
         for track in list(self.tracks.values()):
             if not self.grant.may_publish_source(protocol.SOURCE_NAMES.get(track.source, "")):
                 await self.publisher.unpublish(track, reason="permission revoked")

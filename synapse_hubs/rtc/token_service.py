@@ -19,6 +19,7 @@ from synapse_hubs.guests.expiry import GuestExpiry
 from synapse_hubs.guests.link_status import STATUS_ACTIVE
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.meetings.room_state import load_meeting_room_state
+from synapse_hubs.moderation.moderation_state import load_moderation_state
 from synapse_hubs.readiness import Readiness
 from synapse_hubs.rtc.grants import CallParticipant, video_grant
 from synapse_hubs.rtc.identity import (
@@ -150,6 +151,9 @@ class TokenService:
             membership=state.membership,
             is_guest=guest_status is not None,
             meeting=state.meeting,
+            user_id=user_id,
+            is_moderator=state.is_moderator,
+            moderation=await load_moderation_state(self._api, room_id),
         )
         claims = sfu_access_claims(
             api_key=self._config.sfu.api_key,
@@ -164,9 +168,9 @@ class TokenService:
         await self._participants.record(
             livekit_room, identity, RtcParticipant(room_id, user_id, token_request.device_id)
         )
-        logger.info("Issued SFU token for %s device %s in %s (LiveKit room %s, publish=%s)",
-                    user_id, token_request.device_id, room_id, livekit_room,
-                    claims["video"]["canPublish"])
+        logger.info("Issued SFU token for %s device %s in %s (LiveKit room %s, publish=%s, "
+                    "sources=%s)", user_id, token_request.device_id, room_id, livekit_room,
+                    claims["video"]["canPublish"], ",".join(claims["video"]["canPublishSources"]))
         return {"url": self._config.sfu.url, "jwt": jwt}
 
 

@@ -13,8 +13,9 @@ MEETING = MeetingPolicy(title="Möte", access="public", owner="@o:hubs.test",
                         created_ts=1, e2ee=False)
 
 
-def test_joined_member_may_publish():
-    grant = video_grant("ROOM", CallParticipant("join", is_guest=False, meeting=MEETING))
+def test_joined_moderator_may_publish():
+    grant = video_grant("ROOM", CallParticipant("join", is_guest=False, meeting=MEETING,
+                                                user_id="@o:hubs.test", is_moderator=True))
 
     assert grant == {
         "room": "ROOM",

@@ -10,6 +10,10 @@ import { HandQueueView } from "../lobby/handQueue";
 import { LobbyApi } from "../lobby/lobbyApi";
 import { LobbyPanel } from "../lobby/lobbyPanel";
 import { watchRemoval } from "../lobby/removalWatcher";
+import { ModerationApi } from "../moderation/moderationApi";
+import { ModerationNotice } from "../moderation/moderationNotice";
+import { ModerationPanel } from "../moderation/moderationPanel";
+import { MuteRequests } from "../moderation/muteRequests";
 import { RecordingApi } from "../recording/recordingApi";
 import { RecordingBanner } from "../recording/recordingBanner";
 import { RecordingButton } from "../recording/recordingButton";
@@ -28,6 +32,10 @@ export class MeetingSession {
   private readonly recordingBanner: RecordingBanner;
   private readonly recordingControl: Promise<RecordingButton | null>;
   private readonly meetingRole: Promise<MeetingRole | null>;
+  private readonly moderationNotice = new ModerationNotice();
+  private readonly muteRequests: MuteRequests;
+  private readonly moderationPanel: Promise<ModerationPanel | null>;
+  private detachModeration: (() => void)[] = [];
 
   constructor(
     private readonly shell: AppShell,
@@ -42,6 +50,8 @@ export class MeetingSession {
     this.recordingControl = this.loadRecordingControl();
     this.meetingRole = this.loadMeetingRole();
     watchRemoval(client, room, () => void this.endAfterRemoval());
+    this.moderationPanel = this.loadModerationPanel();
+    this.muteRequests = new MuteRequests(client, room, this.moderationApi(), () => this.moderationNotice.showAskedToMute());
   }
 
   /** Show the meeting and join the call if the pre-join choice asked for it. */
@@ -49,6 +59,7 @@ export class MeetingSession {
     const recordingControl = await this.recordingControl;
     const role = await this.meetingRole;
     const lobbyApi = new LobbyApi(this.client.baseUrl, this.client.getAccessToken() ?? "");
+    const moderationPanel = await this.moderationPanel;
     this.view?.dispose();
     this.view = new MeetingView({
       client: this.client,
@@ -59,6 +70,8 @@ export class MeetingSession {
       lobbyPanel: role?.isModerator && role.lobby ? new LobbyPanel(lobbyApi, this.room.roomId) : null,
       handQueue: role ? new HandQueueView(this.client, this.room, lobbyApi, role.isModerator) : null,
       reactions: role ? new CallReactions(this.client, this.room) : null,
+      moderationPanel: moderationPanel?.element ?? null,
+      moderationNotice: this.moderationNotice.element,
       onJoinCall: () => this.showPreJoin(),
     });
     this.shell.show(this.view.element);
@@ -95,6 +108,7 @@ export class MeetingSession {
       { audioDeviceId: choice.media.audioDeviceId, videoDeviceId: choice.media.videoDeviceId },
       (unexpected) => {
         if (this.call !== call) return;
+        this.stopModeration();
         this.recordingStatus.leaveCall();
         this.call = null;
         setCurrentCall(null);
@@ -113,6 +127,12 @@ export class MeetingSession {
         this.recordingBanner.render();
       });
       view.enterCall(call);
+      const panel = await this.moderationPanel;
+      this.detachModeration = [
+        this.moderationNotice.attachCall(call.livekitRoom),
+        this.muteRequests.attachCall(call.livekitRoom),
+      ];
+      if (panel) this.detachModeration.push(panel.attachCall(call.livekitRoom));
     } catch (error) {
       console.error(`Joining the call in ${this.room.roomId} failed`, error);
       for (const track of tracks) track.stop();
@@ -144,6 +164,31 @@ export class MeetingSession {
       return { isModerator: meeting.is_moderator === true, lobby: meeting.lobby === true };
     } catch (error) {
       console.info(`No meeting tools for ${this.room.roomId}`, error);
+      return null;
+    }
+  }
+
+  private moderationApi(): ModerationApi {
+    return new ModerationApi(this.client.baseUrl, this.client.getAccessToken() ?? "", this.room.roomId);
+  }
+
+  private stopModeration(): void {
+    for (const detach of this.detachModeration) detach();
+    this.detachModeration = [];
+  }
+
+  /** Offer the participant list with mute and rights to moderators of a meeting. */
+  private async loadModerationPanel(): Promise<ModerationPanel | null> {
+    const api = this.moderationApi();
+    try {
+      const state = await api.state();
+      if (!state.can_moderate) return null;
+      const panel = new ModerationPanel(api, this.room);
+      await panel.load();
+      return panel;
+    } catch (error) {
+      // A plain Matrix room is no meeting and has no moderation.
+      console.info(`No moderation controls for ${this.room.roomId}`, error);
       return null;
     }
   }

@@ -27,6 +27,7 @@ const ICONS = {
   hand: [{ path: "M8 13V6a1.5 1.5 0 0 1 3 0v5M11 10V4.5a1.5 1.5 0 0 1 3 0V10M14 10V5.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7 6 6 0 0 1-5-3l-2.5-4.5a1.5 1.5 0 0 1 2.5-1.5L8 14" }],
   react: [{ circle: [12, 12, 9] }, { path: "M8 14a4.5 4.5 0 0 0 8 0M9 9.5h.01M15 9.5h.01" }],
   lobby: [{ path: "M5 21V4h10v17M3 21h18M15 6h4v15" }, { circle: [12, 13, 0.8] }],
+  people: [{ circle: [9, 8, 3] }, { path: "M3 20a6 6 0 0 1 12 0" }, { circle: [17, 9, 2.5] }, { path: "M16 14a5 5 0 0 1 6 5" }],
 } satisfies Record<string, Shape[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -11,6 +11,7 @@ import type { CallReactions } from "../lobby/callReactions";
 import type { HandQueueView } from "../lobby/handQueue";
 import type { LobbyPanel } from "../lobby/lobbyPanel";
 import { bindAttribute, type MessageKey, text } from "../i18n";
+import { mayPublish } from "../moderation/publishPermissions";
 import type { CallConnection } from "../rtc/callConnection";
 import { el } from "../ui/dom";
 import { ControlButton } from "./controlButton";
@@ -31,11 +32,15 @@ export interface MeetingViewOptions {
   handQueue?: HandQueueView | null;
   /** Floating reactions over the stage, and the button that sends them. */
   reactions?: CallReactions | null;
+  /** Moderators' participant list with mute and rights, shown as a side panel tab. */
+  moderationPanel?: HTMLElement | null;
+  /** Notice of moderator changes to the participant's own microphone and camera. */
+  moderationNotice?: HTMLElement | null;
   /** Go back to pre-join to (re)join the call. */
   onJoinCall(): void;
 }
 
-type PanelTab = "chat" | "links" | "lobby";
+type PanelTab = "chat" | "links" | "lobby" | "moderation";
 
 export class MeetingView {
   readonly element: HTMLElement;
@@ -46,6 +51,7 @@ export class MeetingView {
   private readonly chatToggle: ControlButton;
   private readonly linksToggle: ControlButton | null;
   private readonly lobbyToggle: ControlButton | null;
+  private readonly moderationToggle: ControlButton | null;
   private stage: Stage | null = null;
   private openTab: PanelTab | null;
   // Listeners that belong to the current call and go away with it.
@@ -65,6 +71,9 @@ export class MeetingView {
     this.lobbyToggle = options.lobbyPanel
       ? new ControlButton("control-lobby", "lobby", "lobbyTab", () => this.togglePanel("lobby"))
       : null;
+    this.moderationToggle = options.moderationPanel
+      ? new ControlButton("control-moderation", "people", "participants", () => this.togglePanel("moderation"))
+      : null;
 
     this.sidePanel = el("aside", { class: "side-panel" }, [this.chat.element]);
     if (options.guestLinks) this.sidePanel.append(options.guestLinks);
@@ -73,6 +82,7 @@ export class MeetingView {
       options.lobbyPanel.onCount((count) => this.showWaitingCount(count));
       options.lobbyPanel.start();
     }
+    if (options.moderationPanel) this.sidePanel.append(options.moderationPanel);
     // Narrow screens start with the call in view and the chat closed.
     this.openTab = window.matchMedia("(max-width: 760px)").matches ? null : "chat";
 
@@ -83,6 +93,7 @@ export class MeetingView {
         this.stageArea,
         options.reactions?.layer ?? null,
         options.reactions?.menu ?? null,
+        options.moderationNotice ?? null,
         this.controls,
       ]),
       this.sidePanel,
@@ -164,11 +175,15 @@ export class MeetingView {
       camera.element.dataset.off = String(!local.isCameraEnabled);
       screen.set("screen", local.isScreenShareEnabled ? "stopSharing" : "shareScreen");
       screen.element.dataset.active = String(local.isScreenShareEnabled);
+      // The SFU rejects sources a moderator took away, and the notice above the controls explains why.
+      microphone.element.disabled = !mayPublish(local, "microphone") && !local.isMicrophoneEnabled;
+      camera.element.disabled = !mayPublish(local, "camera") && !local.isCameraEnabled;
+      screen.element.hidden = !mayPublish(local, "screen_share") && !local.isScreenShareEnabled;
       const speakerLayout = this.stage?.currentLayout === "speaker";
       layout.set(speakerLayout ? "grid" : "speaker", speakerLayout ? "gridLayout" : "speakerLayout");
       fullscreen.setPressed(document.fullscreenElement !== null);
     };
-    for (const event of [RoomEvent.LocalTrackPublished, RoomEvent.LocalTrackUnpublished, RoomEvent.TrackMuted, RoomEvent.TrackUnmuted]) {
+    for (const event of [RoomEvent.LocalTrackPublished, RoomEvent.LocalTrackUnpublished, RoomEvent.TrackMuted, RoomEvent.TrackUnmuted, RoomEvent.ParticipantPermissionsChanged]) {
       room.on(event, refresh);
     }
     document.addEventListener("fullscreenchange", refresh);
@@ -190,6 +205,7 @@ export class MeetingView {
     const buttons = [this.chatToggle.element];
     if (this.linksToggle) buttons.push(this.linksToggle.element);
     if (this.lobbyToggle) buttons.push(this.lobbyToggle.element);
+    if (this.moderationToggle) buttons.push(this.moderationToggle.element);
     return buttons;
   }
 
@@ -205,8 +221,10 @@ export class MeetingView {
     if (this.options.guestLinks) this.options.guestLinks.hidden = this.openTab !== "links";
     if (this.options.lobbyPanel) this.options.lobbyPanel.element.hidden = this.openTab !== "lobby";
     this.lobbyToggle?.setExpanded(this.openTab === "lobby");
+    if (this.options.moderationPanel) this.options.moderationPanel.hidden = this.openTab !== "moderation";
     this.chatToggle.setExpanded(this.openTab === "chat");
     this.linksToggle?.setExpanded(this.openTab === "links");
+    this.moderationToggle?.setExpanded(this.openTab === "moderation");
   }
 
   /** Badge the lobby button with the number of people waiting, so moderators notice them. */
