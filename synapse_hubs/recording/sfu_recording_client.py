@@ -1,26 +1,15 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Calls from Synapse to the SFU's recording admin API (hubs.RecordingService over Twirp).
 
-Each call carries a short-lived admin JWT for the one LiveKit room it
-concerns, signed with the SFU API secret. Responses are LiveKit EgressInfo
-objects in protobuf JSON.
+Responses are LiveKit EgressInfo objects in protobuf JSON.
 """
 
-import json
-import logging
 from typing import Any
 
 from synapse.module_api import ModuleApi
-from synapse.module_api.errors import Codes, SynapseError
 
 from synapse_hubs.config import SfuConfig
-from synapse_hubs.rtc.sfu_jwt import encode_sfu_jwt
-
-logger = logging.getLogger(__name__)
-
-SERVICE_PATH = "/twirp/hubs.RecordingService/"
-ADMIN_TOKEN_LIFETIME_S = 60
-ADMIN_IDENTITY = "hubs-recording-control"
+from synapse_hubs.rtc.sfu_twirp import SfuTwirpClient, TwirpRejection
 
 
 class SfuRecordingError(Exception):
@@ -34,8 +23,7 @@ class SfuRecordingError(Exception):
 
 class SfuRecordingClient:
     def __init__(self, api: ModuleApi, sfu: SfuConfig) -> None:
-        self._api = api
-        self._sfu = sfu
+        self._twirp = SfuTwirpClient(api, sfu, "hubs.RecordingService", "hubs-recording-control")
 
     async def start(self, livekit_room: str, initiator_identities: list[str]) -> dict[str, Any]:
         return await self._call("StartRoomRecording", livekit_room,
@@ -50,41 +38,8 @@ class SfuRecordingClient:
         return [item for item in items if isinstance(item, dict)]
 
     async def _call(self, method: str, livekit_room: str, fields: dict[str, Any]) -> dict[str, Any]:
-        now_s = self._api.get_current_time_msec() // 1000
-        token = encode_sfu_jwt({
-            "iss": self._sfu.api_key, "sub": ADMIN_IDENTITY, "nbf": now_s,
-            "exp": now_s + ADMIN_TOKEN_LIFETIME_S,
-            "video": {"room": livekit_room, "roomAdmin": True},
-        }, self._sfu.api_secret)
-        url = self._sfu.api_url + SERVICE_PATH + method
         try:
-            body = await self._api.http_client.post_json_get_json(
-                url, {"room": livekit_room, **fields},
-                headers={b"Authorization": [f"Bearer {token}".encode("ascii")]})
-        except SynapseError as error:
-            # The HTTP client raises SynapseError only for its own timeouts.
-            logger.warning("SFU %s for LiveKit room %s timed out: %s", method, livekit_room, error.msg)
-            raise SynapseError(502, "The media server did not respond in time", Codes.UNKNOWN) from error
-        except Exception as error:
-            raise _rejection(method, livekit_room, error) from error
-        if not isinstance(body, dict):
-            raise SynapseError(502, "The media server sent an invalid response", Codes.UNKNOWN)
-        return body
-
-
-def _rejection(method: str, livekit_room: str, error: Exception) -> Exception:
-    status = getattr(error, "code", None)
-    if not isinstance(status, int):
-        logger.warning("SFU %s for LiveKit room %s failed: %s: %s", method, livekit_room,
-                       type(error).__name__, error)
-        return SynapseError(502, "The media server could not be reached", Codes.UNKNOWN)
-
-    try:
-        twirp = json.loads(getattr(error, "response", b"") or b"{}")
-    except ValueError:
-        twirp = {}
-    code = twirp.get("code", "unknown") if isinstance(twirp, dict) else "unknown"
-    message = twirp.get("msg", "") if isinstance(twirp, dict) else ""
-    logger.info("SFU %s for LiveKit room %s rejected: HTTP %d %s: %s", method, livekit_room,
-                status, code, message)
-    return SfuRecordingError(status, str(code), str(message))
+            return await self._twirp.call(method, livekit_room, fields)
+        except TwirpRejection as rejection:
+            raise SfuRecordingError(rejection.status, rejection.code,
+                                    rejection.message) from rejection
