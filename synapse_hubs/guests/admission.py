@@ -273,31 +273,27 @@ class GuestAdmission:
         self, user_id: str, room_id: str
     ) -> dict[str, Any] | None:
         """Join the invited guest, or return the e-ID requirement that blocks the join."""
-        try:
-            await self._eid_gate.require_verification(user_id, room_id)
-        except SynapseError as error:
-            if error.errcode != EID_REQUIRED:
-                raise
-            logger.info("Guest %s stays invited to %s until an e-ID verification",
-                        user_id, room_id)
-            return error.error_dict(None)
-
-        await self._api.update_room_membership(user_id, user_id, room_id, "join")
-        return None
+        return await self._enter_unless_eid_required(user_id, room_id, "join")
 
     async def _knock_unless_eid_required(
         self, user_id: str, room_id: str
     ) -> dict[str, Any] | None:
         """Knock on the meeting for the guest, or return the e-ID requirement that comes first."""
+        return await self._enter_unless_eid_required(user_id, room_id, "knock")
+
+    async def _enter_unless_eid_required(
+        self, user_id: str, room_id: str, membership: str
+    ) -> dict[str, Any] | None:
         try:
             await self._eid_gate.require_verification(user_id, room_id)
         except SynapseError as error:
             if error.errcode != EID_REQUIRED:
                 raise
-            logger.info("Guest %s must verify with e-ID before knocking on %s", user_id, room_id)
+            logger.info("Guest %s must verify with e-ID before the %s in %s",
+                        user_id, membership, room_id)
             return error.error_dict(None)
 
-        await self._api.update_room_membership(user_id, user_id, room_id, "knock")
+        await self._api.update_room_membership(user_id, user_id, room_id, membership)
         return None
 
     async def _has_lobby(self, room_id: str) -> bool:
