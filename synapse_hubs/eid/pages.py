@@ -24,7 +24,8 @@ color:inherit;text-decoration:none}
 .banner{background:#b91c1c;color:#fff;font-weight:bold;padding:.6rem;text-align:center;
 font-size:1.1rem}
 .error{border-left:4px solid #b91c1c;padding-left:.8rem}
-label{display:block;margin-top:.6rem}input,select{font-size:1rem;padding:.3rem;width:100%}
+label{display:block;margin-top:.6rem}
+input,select{font-size:1rem;padding:.3rem;width:100%;box-sizing:border-box}
 .lang{float:right;font-size:.9rem}
 """
 

@@ -56,6 +56,12 @@ def schedule_on_page(page, homeserver: Homeserver, organiser, eid_choice: str = 
     page.fill("#schedule-start", "10:00")
     page.fill("#schedule-end", "11:00")
     page.fill("#schedule-participants", GUEST_EMAIL)
+    # The number of occurrences is asked for only when the meeting repeats.
+    assert not page.is_visible("#schedule-count")
+    page.select_option("#schedule-repeat", "weekly")
+    assert page.is_visible("#schedule-count")
+    page.select_option("#schedule-repeat", "")
+    assert not page.is_visible("#schedule-count")
     page.uncheck("#schedule-lobby")
     page.select_option("#schedule-eid", eid_choice)
     page.click(".schedule-submit")

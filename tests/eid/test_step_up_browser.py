@@ -102,3 +102,26 @@ def test_bankid_qr_page_in_browser(eid_homeserver, providers, chromium):
     assert "state=" not in page.url
     participant.join(room_id)
     assert owner.membership(room_id, participant.user_id) == "join"
+
+
+def test_test_provider_page_fits_phone(eid_homeserver, providers, chromium):
+    owner = eid_homeserver.register_user()
+    participant = eid_homeserver.register_user()
+    room_id = create_meeting(owner, {"required_for": "everyone", "methods": ["bankid"]})
+    context = new_context(chromium, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+
+    page.goto(start_url(eid_homeserver, participant, room_id))
+    page.locator('button[value="test:bankid"]').click()
+    page.get_by_test_id("test-identify").wait_for()
+
+    # Inputs must end within the body's content box, not spill over its padding.
+    overflow = page.evaluate("""() => {
+        const body = document.body.getBoundingClientRect();
+        const padding = parseFloat(getComputedStyle(document.body).paddingRight);
+        const inputs = [...document.querySelectorAll("input:not([type=hidden]), select")];
+        return Math.max(...inputs.map((input) => input.getBoundingClientRect().right))
+            - (body.right - padding);
+    }""")
+    assert overflow <= 0.5
+    context.close()

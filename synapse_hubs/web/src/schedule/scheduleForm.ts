@@ -48,11 +48,22 @@ export function scheduleForm(defaultTimeZone: string, onSubmit: (request: Schedu
     el("div", { class: "form-actions" }, [el("button", { type: "submit", class: "primary schedule-submit" }, [text("scheduleSubmit")])]),
   ]);
 
+  showCountOnlyWhenRepeating(form);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     onSubmit(readRequest(form), form);
   });
   return form;
+}
+
+function showCountOnlyWhenRepeating(form: HTMLFormElement): void {
+  const repeat = form.querySelector<HTMLSelectElement>("#schedule-repeat")!;
+  const countField = form.querySelector<HTMLInputElement>("#schedule-count")!.closest<HTMLElement>(".field")!;
+  const update = () => {
+    countField.hidden = repeat.value === "";
+  };
+  repeat.addEventListener("change", update);
+  update();
 }
 
 /** Build the API request; an end time at or before the start time means the next day. */
