@@ -13,6 +13,7 @@ from synapse.module_api.errors import ConfigError
 
 from synapse_hubs.calendar.config import CalendarConfig, parse_calendar_config
 from synapse_hubs.eid.config import EidConfig, parse_eid_config
+from synapse_hubs.federation.config import FederationConfig, parse_federation_config
 from synapse_hubs.recording.config import RecordingConfig, parse_recording_config
 
 DEFAULT_SERVICE_USER = "hubs"
@@ -40,7 +41,8 @@ class TokenServiceConfig:
     # to public_baseurl; set it when public_baseurl is not reachable from
     # Synapse itself (for example behind a reverse proxy).
     local_openid_base_url: str | None = None
-    # server_name -> base URL for partner servers whose OpenID tokens are accepted.
+    # Deprecated: server_name -> base URL of a partner whose OpenID tokens are
+    # accepted. Use federation.partners; these names are added to it.
     partner_openid_base_urls: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -79,6 +81,7 @@ class HubsConfig:
     # Language of the join page and of notices when the client states none.
     default_language: str = "sv"
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
 
 
 def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
@@ -105,6 +108,9 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
         raise ConfigError("must be 'sv' or 'en'", ("default_language",))
 
     calendar = parse_calendar_config(raw.get("calendar", {}), default_language)
+    federation = parse_federation_config(
+        raw.get("federation"), token_service.partner_openid_base_urls
+    )
 
     return HubsConfig(
         sfu=sfu,
@@ -116,6 +122,7 @@ def parse_config(raw: Mapping[str, Any] | None) -> HubsConfig:
         recording=recording,
         default_language=default_language,
         calendar=calendar,
+        federation=federation,
     )
 
 

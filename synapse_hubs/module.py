@@ -18,6 +18,7 @@ from synapse_hubs.config import HubsConfig, parse_config
 from synapse_hubs.demo.demo_links import DemoLinks
 from synapse_hubs.demo.schema import DEMO_MIGRATIONS
 from synapse_hubs.eid.feature import EidFeature
+from synapse_hubs.federation.partner_policy import PartnerPolicy
 from synapse_hubs.guests.admission import GuestAdmission
 from synapse_hubs.guests.attempt_limiter import PasswordAttemptLimiter
 from synapse_hubs.guests.expiry import GuestExpiry
@@ -67,6 +68,9 @@ class HubsModule:
         self.api_router = JsonRouter(API_PREFIX)
         self.rtc_router = JsonRouter(RTC_PREFIX)
         self.api_router.add("GET", "/version", self._get_version)
+        # First, so a non-partner is refused before any other feature looks at the event.
+        self.partners = PartnerPolicy(api, config.federation)
+        self.partners.register()
         self.eid = EidFeature(api, config.eid, self._schema, self.api_router,
                               exempt_user_ids={self._service_account.user_id})
 
@@ -149,7 +153,7 @@ class HubsModule:
 
         participants = self._participants = ParticipantStore(api)
         token_service = TokenService(
-            api, config, self._readiness, OpenIdVerifier(api, config.token_service),
+            api, config, self._readiness, OpenIdVerifier(api, config.token_service, config.federation),
             self._guest_expiry, participants, self.eid.gate,
         )
         token_service.register(self.rtc_router)

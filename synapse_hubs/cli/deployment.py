@@ -52,6 +52,18 @@ def load_or_create_secrets(data_dir: Path) -> DeploymentSecrets:
 
 
 @dataclass(frozen=True)
+class FederationTls:
+    """A TLS federation listener that Synapse serves itself, for servers of partner organisations."""
+
+    port: int
+    certificate_path: Path
+    private_key_path: Path
+    # PEM file of the CAs trusted for other servers' certificates instead of
+    # the system's, for a private CA shared by partners; None keeps the system's.
+    trusted_ca_path: Path | None = None
+
+
+@dataclass(frozen=True)
 class Deployment:
     """Where one homeserver and its SFU listen and keep their data."""
 
@@ -69,6 +81,8 @@ class Deployment:
     # libpq connection string; None selects SQLite in data_dir.
     postgres_dsn: str | None = None
     demo: bool = False
+    # None: federation only through the plain HTTP listener (a reverse proxy's job).
+    federation_tls: FederationTls | None = None
     # Extra top-level homeserver.yaml settings, applied last.
     synapse_overrides: dict[str, Any] = field(default_factory=dict)
     # Extra settings merged into the Hubs module's config block.

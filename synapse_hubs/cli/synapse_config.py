@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from synapse_hubs.cli.deployment import Deployment, DeploymentSecrets
+from synapse_hubs.cli.deployment import Deployment, DeploymentSecrets, FederationTls
 
 MODULE_CONFIG_FILE = "hubs.yaml"
 LOG_CONFIG_FILE = "log.yaml"
@@ -114,6 +114,10 @@ def synapse_overlay(
         ],
     }
 
+    if deployment.federation_tls is not None:
+        overlay["listeners"].append(_federation_listener(deployment))
+        overlay.update(_federation_tls_settings(deployment.federation_tls))
+
     for limiter in ("rc_message", "rc_registration", "rc_joins", "rc_invites",
                     "rc_delayed_event_mgmt", "rc_3pid_validation", "rc_room_creation"):
         overlay[limiter] = _relaxed_limiter(limiter)
@@ -125,6 +129,30 @@ def synapse_overlay(
 
     overlay.update(deployment.synapse_overrides)
     return overlay
+
+
+def _federation_listener(deployment: Deployment) -> dict[str, Any]:
+    assert deployment.federation_tls is not None
+    return {
+        "port": deployment.federation_tls.port,
+        "bind_addresses": deployment.http_bind_addresses,
+        "type": "http",
+        "tls": True,
+        "x_forwarded": False,
+        "resources": [{"names": ["federation", "openid"], "compress": False}],
+    }
+
+
+def _federation_tls_settings(tls: FederationTls) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "tls_certificate_path": str(tls.certificate_path),
+        "tls_private_key_path": str(tls.private_key_path),
+        # Partners are only who their certificates say they are.
+        "federation_verify_certificates": True,
+    }
+    if tls.trusted_ca_path is not None:
+        settings["federation_custom_ca_list"] = [str(tls.trusted_ca_path)]
+    return settings
 
 
 def _relaxed_limiter(name: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import psycopg2
 import requests
 import yaml
 
-from synapse_hubs.cli.deployment import Deployment, load_or_create_secrets
+from synapse_hubs.cli.deployment import Deployment, FederationTls, load_or_create_secrets
 from synapse_hubs.cli.processes import (
     ManagedProcess,
     sfu_health_url,
@@ -77,8 +77,12 @@ class Homeserver:
                  postgres_admin_dsn: str | None = None,
                  module_overrides: dict[str, Any] | None = None,
                  synapse_overrides: dict[str, Any] | None = None,
-                 with_sfu: bool = True, smtp_port: int | None = None) -> None:
-        """`smtp_port` points Synapse's `email:` section at a MailSink on loopback."""
+                 with_sfu: bool = True, smtp_port: int | None = None,
+                 federation_tls: FederationTls | None = None) -> None:
+        """`smtp_port` points Synapse's `email:` section at a MailSink on loopback.
+
+        `federation_tls` adds a TLS federation listener (see tests/harness/federation.py).
+        """
         self._database: TestDatabase | None = None
         if smtp_port is not None:
             synapse_overrides = {**smtp_synapse_settings(smtp_port), **(synapse_overrides or {})}
@@ -94,6 +98,7 @@ class Homeserver:
             sfu_port=free_port(),
             postgres_dsn=postgres_dsn,
             demo=True,
+            federation_tls=federation_tls,
             module_overrides=module_overrides or {},
             # Test users need no brute-force resistance, and Synapse's default
             # of 12 bcrypt rounds makes every registration take most of a second.

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""One federation rig per test module: A and B are partners, C is no one's partner."""
+
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import POSTGRES_DSN
+from tests.harness.federation import FederationRig
+
+PARTNERS = {"a": ["b"], "b": ["a"], "c": ["a"]}
+
+
+@pytest.fixture(scope="module")
+def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FederationRig]:
+    """A, B and C started once per module; tests use their own users and rooms.
+
+    C lists A as a partner, but A does not list C, so every refusal the tests
+    see comes from A's policy, not from C holding back. C needs no SFU.
+    """
+    # PostgreSQL for A only: three more databases would add little.
+    started = FederationRig(tmp_path_factory.mktemp("federation"), PARTNERS,
+                            without_sfu=["c"], postgres_admin_dsn=None).start()
+    yield started
+    started.stop()
