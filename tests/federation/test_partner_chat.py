@@ -1,38 +1,14 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Chat across servers: partners meet, a non-partner is kept out at every door."""
 
-import time
-
 import pytest
 
 from tests.harness.federation import FederationRig
-from tests.harness.homeserver import Homeserver
+from tests.harness.federated_rooms import invite_and_join, invited_rooms, partner_refusals
 from tests.harness.hubs_api import create_meeting
-from tests.harness.matrix_client import MatrixClient, MatrixError
+from tests.harness.matrix_client import MatrixError
 
 pytestmark = pytest.mark.timeout(180)
-
-
-def wait_for(condition, timeout_s: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
-def partner_refusals(server: Homeserver, user_id: str) -> list[str]:
-    """The lines in which the server's partner policy refused or dropped something of user_id."""
-    return [line for line in server.synapse_log().splitlines()
-            if "partner_policy" in line and user_id in line and "not a partner" in line]
-
-
-def invited_rooms(client: MatrixClient) -> set[str]:
-    return set(client.request("GET", "/_matrix/client/v3/sync",
-                              params={"timeout": 0})["rooms"].get("invite", {}))
 
 
 def test_partner_user_joins_meeting_and_chats_both_ways(rig: FederationRig) -> None:
@@ -40,12 +16,7 @@ def test_partner_user_joins_meeting_and_chats_both_ways(rig: FederationRig) -> N
     bertil = rig["b"].register_user()
     room_id = create_meeting(anna, access="private")["room_id"]
 
-    anna.invite(room_id, bertil.user_id)
-    wait_for(lambda: room_id in invited_rooms(bertil), what="the invite to reach B")
-    bertil.request("POST", f"/_matrix/client/v3/join/{room_id}", json={},
-                   params={"server_name": rig.server_names["a"]})
-    wait_for(lambda: anna.membership(room_id, bertil.user_id) == "join",
-             what="B's join to reach A")
+    invite_and_join(rig, anna, "a", room_id, bertil)
 
     anna.send_message(room_id, "Hej från A")
     bertil.send_message(room_id, "Hej från B")
