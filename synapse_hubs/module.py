@@ -71,8 +71,12 @@ class HubsModule:
         # First, so a non-partner is refused before any other feature looks at the event.
         self.partners = PartnerPolicy(api, config.federation)
         self.partners.register()
+        # Users of partner servers prove who they are with an OpenID token
+        # to the token service and the e-ID step-up alike.
+        self._openid = OpenIdVerifier(api, config.token_service, config.federation)
         self.eid = EidFeature(api, config.eid, self._schema, self.api_router,
-                              exempt_user_ids={self._service_account.user_id})
+                              exempt_user_ids={self._service_account.user_id},
+                              openid=self._openid)
 
         self._lobby_exclusions = ExclusionStore(api)
         self._wire_meetings_and_guests()
@@ -153,7 +157,7 @@ class HubsModule:
 
         participants = self._participants = ParticipantStore(api)
         token_service = TokenService(
-            api, config, self._readiness, OpenIdVerifier(api, config.token_service, config.federation),
+            api, config, self._readiness, self._openid,
             self._guest_expiry, participants, self.eid.gate,
         )
         token_service.register(self.rtc_router)

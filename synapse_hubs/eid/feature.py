@@ -18,6 +18,7 @@ from synapse_hubs.eid.step_up_pages import PREFIX, Provider, StepUpPages
 from synapse_hubs.eid.test_provider import TestProvider
 from synapse_hubs.eid.verification_store import VerificationStore, now_ms
 from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.rtc.openid import OpenIdVerifier
 from synapse_hubs.storage.store import SchemaGate
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ class EidFeature:
     """Per-meeting e-ID. Other features use `gate.require_verification` and `gate.add_guest_check`."""
 
     def __init__(self, api: ModuleApi, config: EidConfig, schema: SchemaGate,
-                 api_router: JsonRouter, exempt_user_ids: set[str]) -> None:
+                 api_router: JsonRouter, exempt_user_ids: set[str],
+                 openid: OpenIdVerifier) -> None:
         self._api = api
         self._config = config
         self._schema = schema
@@ -46,7 +48,7 @@ class EidFeature:
         step_up = StepUp(config, self.gate, self.records)
         api.register_web_resource(
             PREFIX, StepUpPages(api, self.flows, self.gate, step_up, self.providers))
-        StepUpApi(api, self.gate, self.records).register(api_router)
+        StepUpApi(api, self.gate, self.records, openid).register(api_router)
 
         api.looping_background_call(self._clean_up, CLEANUP_INTERVAL_MS, desc="hubs_eid_cleanup")
         logger.info("e-ID step-up loaded: providers %s, default policy %s",

@@ -8,6 +8,10 @@
 
 The start URL carries a single-use ticket for (user, room) in its
 fragment; the join page navigates the browser there.
+
+Users of partner servers have no access token here. They ask for a ticket
+with `"openid_token"` in the body instead (the object the SFU token service
+takes), and their own server confirms who they are over federation.
 """
 
 import logging
@@ -21,13 +25,17 @@ from synapse_hubs.eid.admission_gate import AdmissionGate
 from synapse_hubs.eid.flow_store import TICKET_LIFETIME_MS
 from synapse_hubs.eid.verification_store import VerificationStore, now_ms
 from synapse_hubs.http.router import JsonRouter
+from synapse_hubs.rtc.openid import OpenIdVerifier
+from synapse_hubs.rtc.token_requests import parse_openid_token
 
 logger = logging.getLogger(__name__)
 
 
 class StepUpApi:
-    def __init__(self, api: ModuleApi, gate: AdmissionGate, records: VerificationStore) -> None:
+    def __init__(self, api: ModuleApi, gate: AdmissionGate, records: VerificationStore,
+                 openid: OpenIdVerifier) -> None:
         self._api = api
+        self._openid = openid
         self._gate = gate
         self._records = records
 
@@ -36,9 +44,12 @@ class StepUpApi:
         router.add("GET", "/eid/status", self._status)
 
     async def _create_ticket(self, request: SynapseRequest) -> tuple[int, Any]:
-        requester = await self._api.get_user_by_req(request, allow_guest=True)
-        user_id = requester.user.to_string()
         body = parse_json_object_from_request(request)
+        if "openid_token" in body:
+            user_id = await self._openid.verify(parse_openid_token(body))
+        else:
+            requester = await self._api.get_user_by_req(request, allow_guest=True)
+            user_id = requester.user.to_string()
 
         room_id = body.get("room_id")
         if not isinstance(room_id, str) or not room_id.startswith("!"):

@@ -58,6 +58,11 @@ def parse_get_token(body: Mapping[str, Any]) -> TokenRequest:
     )
 
 
+def parse_openid_token(body: Mapping[str, Any]) -> OpenIdToken:
+    """Parse the `openid_token` object of a request body; other endpoints accept it too."""
+    return _openid_token(body)
+
+
 def _openid_token(body: Mapping[str, Any]) -> OpenIdToken:
     token = _object(body, "openid_token")
     return OpenIdToken(
