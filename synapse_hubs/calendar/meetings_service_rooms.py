@@ -57,7 +57,8 @@ class MeetingsServiceRooms:
         )
 
         if access == ACCESS_PRIVATE:
-            return MeetingRoom(room_id, meeting_url(self._api.public_baseurl, room_id))
+            return MeetingRoom(room_id, meeting_url(self._api.public_baseurl, room_id,
+                                                    via=[self._api.server_name]))
 
         _, token = await self._links.create(
             room_id,

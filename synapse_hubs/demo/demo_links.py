@@ -72,7 +72,8 @@ class DemoLinks:
             "meeting_title": MEETING_TITLE,
             "room_id": room_id,
             "organiser_user_id": organiser,
-            "organiser_url": f"{meeting_url(public_baseurl, room_id)}#loginToken={login_token}",
+            "organiser_url": (f"{meeting_url(public_baseurl, room_id, via=[self._api.server_name])}"
+                              f"#loginToken={login_token}"),
             "organiser_url_valid_minutes": LOGIN_TOKEN_VALID_MINUTES,
             "guest_url": guest_link_url(public_baseurl, link_token),
         }

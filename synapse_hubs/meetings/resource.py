@@ -21,7 +21,7 @@ from synapse_hubs.meetings.policy import (
     TITLE_MAX_LENGTH,
 )
 from synapse_hubs.readiness import Readiness
-from synapse_hubs.urls import meeting_url
+from synapse_hubs.urls import matrix_uri, meeting_url
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,9 @@ class MeetingsResource:
             "e2ee": policy.e2ee,
             "lobby": policy.lobby,
             "eid": eid_policy or self._eid_config.default_policy.to_content(),
-            "meeting_url": meeting_url(self._api.public_baseurl, room_id),
+            "meeting_url": meeting_url(self._api.public_baseurl, room_id,
+                                       via=[self._api.server_name]),
+            "matrix_uri": matrix_uri(room_id, via=[self._api.server_name]),
         }
 
     async def _get_meeting(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Meeting policy on A holds for B's users too: the lobby and the e-ID requirement."""
 
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -38,10 +39,14 @@ class OpenIdTicketRequester:
 def test_lobby_holds_partner_user_until_admitted(rig: FederationRig) -> None:
     anna = rig["a"].register_user()
     bertil = rig["b"].register_user()
-    room_id = create_meeting(anna, access="public", lobby=True)["room_id"]
+    meeting = create_meeting(anna, access="public", lobby=True)
+    room_id = meeting["room_id"]
 
+    # B's user has only the link; its via parameter routes the knock to A.
+    via = urllib.parse.parse_qs(urllib.parse.urlsplit(meeting["meeting_url"]).query)["via"]
+    assert via == [rig.server_names["a"]]
     bertil.request("POST", f"/_matrix/client/v3/knock/{room_id}", json={},
-                   params={"server_name": rig.server_names["a"]})
+                   params={"server_name": via})
     waiting = wait_for(lambda: lobby_waiting(anna, room_id)["waiting"],
                        what="B's knock in A's lobby")
     assert [entry["user_id"] for entry in waiting] == [bertil.user_id]

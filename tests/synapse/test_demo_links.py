@@ -34,7 +34,8 @@ def test_demo_links_answer(homeserver):
     assert body["organiser_user_id"] == f"@organiser:{homeserver.server_name}"
     assert body["organiser_url_valid_minutes"] == 60
     meeting_url, _, fragment = body["organiser_url"].partition("#")
-    assert meeting_url == f"{homeserver.base_url}/_synapse/client/hubs/meet/{body['room_id']}"
+    assert meeting_url == (f"{homeserver.base_url}/_synapse/client/hubs/meet/{body['room_id']}"
+                           f"?via={homeserver.server_name}")
     assert fragment.startswith("loginToken=")
     assert body["guest_url"].startswith(f"{homeserver.base_url}/_synapse/client/hubs/join/")
 

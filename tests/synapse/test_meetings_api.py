@@ -22,6 +22,7 @@ def test_public_meeting_response(homeserver):
     assert body["e2ee"] is False
     assert body["meeting_url"] == (
         f"{homeserver.base_url}/_synapse/client/hubs/meet/{body['room_id']}"
+        f"?via={homeserver.server_name}"
     )
 
 

@@ -15,6 +15,7 @@ import { loginWithToken, logout, takeLoginTokenFromUrl } from "../auth/login";
 import type { PageConfig } from "../config";
 import { bindAttribute, type MessageKey, text } from "../i18n";
 import { openRoom, startMatrixClient } from "../matrix/matrixSession";
+import { viaServersFromUrl } from "../matrix/roomRoute";
 import type { AppShell } from "../ui/appShell";
 import { el } from "../ui/dom";
 import { GuestLinksPanel } from "../views/guestLinksPanel";
@@ -84,7 +85,7 @@ async function openMeeting(shell: AppShell, api: HubsApi, credentials: Credentia
   const meeting = await readMeeting(api, credentials, roomId);
   if (meeting === "forbidden") {
     // Not a member: knock, and open the meeting once a moderator admits.
-    if (await askToJoin(shell, credentials, roomId)) await openMeeting(shell, api, credentials, roomId);
+    if (await askToJoin(shell, credentials, roomId, viaServersFromUrl())) await openMeeting(shell, api, credentials, roomId);
     return;
   }
   if (meeting) shell.setTitle(meeting.title);
@@ -92,7 +93,7 @@ async function openMeeting(shell: AppShell, api: HubsApi, credentials: Credentia
   let session: MeetingSession;
   try {
     const client = await startMatrixClient(credentials);
-    const room = await openRoom(client, roomId).catch((error: unknown) => {
+    const room = await openRoom(client, roomId, viaServersFromUrl()).catch((error: unknown) => {
       console.warn(`Joining room ${roomId} failed`, error);
       return null;
     });

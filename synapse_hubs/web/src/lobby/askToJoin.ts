@@ -7,20 +7,21 @@
 import { ApiError, requestJson } from "../api/http";
 import type { Credentials } from "../auth/credentials";
 import { setText, text } from "../i18n";
+import { serverNameQuery } from "../matrix/roomRoute";
 import type { AppShell } from "../ui/appShell";
 import { el } from "../ui/dom";
 import { statusView } from "../views/statusView";
 import { LobbyApi } from "./lobbyApi";
 import { lobbyOutcomeView, waitInLobby } from "./waitingRoom";
 
-/** Offer a knock on roomId; resolve true once a moderator admitted the user. */
-export function askToJoin(shell: AppShell, credentials: Credentials, roomId: string): Promise<boolean> {
+/** Offer a knock on roomId (routed through viaServers); resolve true once a moderator admitted the user. */
+export function askToJoin(shell: AppShell, credentials: Credentials, roomId: string, viaServers: string[] = []): Promise<boolean> {
   return new Promise((resolve) => {
     const ask = el("button", { type: "button", class: "primary ask-to-join" }, [text("askToJoin")]);
     const card = statusView("noAccessHeading", "askToJoinDetail", undefined, [ask]);
     ask.addEventListener("click", () => {
       ask.disabled = true;
-      void knock(credentials, roomId).then(async (knocked) => {
+      void knock(credentials, roomId, viaServers).then(async (knocked) => {
         if (!knocked) {
           ask.remove();
           const detail = card.querySelector("p");
@@ -37,9 +38,10 @@ export function askToJoin(shell: AppShell, credentials: Credentials, roomId: str
   });
 }
 
-async function knock(credentials: Credentials, roomId: string): Promise<boolean> {
+async function knock(credentials: Credentials, roomId: string, viaServers: string[]): Promise<boolean> {
+  const path = `/_matrix/client/v3/knock/${encodeURIComponent(roomId)}${serverNameQuery(viaServers)}`;
   try {
-    await requestJson("POST", `${credentials.homeserverUrl}/_matrix/client/v3/knock/${encodeURIComponent(roomId)}`, {
+    await requestJson("POST", `${credentials.homeserverUrl}${path}`, {
       accessToken: credentials.accessToken,
       body: {},
     });

@@ -29,12 +29,15 @@ export async function startMatrixClient(credentials: Credentials): Promise<Matri
   return client;
 }
 
-/** Return the joined room, joining it first when the account is not yet a member. */
-export async function openRoom(client: MatrixClient, roomId: string): Promise<Room> {
+/**
+ * Return the joined room, joining it first when the account is not yet a member.
+ * `viaServers` route the join to a room on another homeserver.
+ */
+export async function openRoom(client: MatrixClient, roomId: string, viaServers: string[] = []): Promise<Room> {
   const existing = client.getRoom(roomId);
   if (existing?.getMyMembership() === KnownMembership.Join) return existing;
 
-  await client.joinRoom(roomId);
+  await client.joinRoom(roomId, { viaServers });
   return await waitForJoinedRoom(client, roomId);
 }
 

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// A meeting link names the servers that can route a join to its room
+// (`?via=hubs.kommun.example`). Room version 12 room ids name no server,
+// so a user of another homeserver cannot join without them.
+
+const MAX_SERVER_NAME_LENGTH = 255;
+const MAX_VIA_SERVERS = 5;
+
+/** The via servers of the page's address (or of `search`), at most a few, each plausible. */
+export function viaServersFromUrl(search: string = location.search): string[] {
+  return new URLSearchParams(search)
+    .getAll("via")
+    .filter((server) => server.length > 0 && server.length <= MAX_SERVER_NAME_LENGTH)
+    .slice(0, MAX_VIA_SERVERS);
+}
+
+/** The query string that names the via servers to a knock or join request. */
+export function serverNameQuery(viaServers: string[]): string {
+  if (viaServers.length === 0) return "";
+  const query = new URLSearchParams();
+  for (const server of viaServers) query.append("server_name", server);
+  return `?${query.toString()}`;
+}
