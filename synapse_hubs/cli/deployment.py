@@ -53,7 +53,7 @@ def load_or_create_secrets(data_dir: Path) -> DeploymentSecrets:
 
 @dataclass(frozen=True)
 class FederationTls:
-    """A TLS federation listener that Synapse serves itself, for servers of partner organisations."""
+    """A TLS federation listener that Synapse serves itself, for partner organisations' servers."""
 
     port: int
     certificate_path: Path

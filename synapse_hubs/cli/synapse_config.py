@@ -147,7 +147,7 @@ def _federation_tls_settings(tls: FederationTls) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "tls_certificate_path": str(tls.certificate_path),
         "tls_private_key_path": str(tls.private_key_path),
-        # Partners are only who their certificates say they are.
+        # Partners are trusted only as far as their certificates prove who they are.
         "federation_verify_certificates": True,
     }
     if tls.trusted_ca_path is not None:

@@ -5,8 +5,8 @@
       partners: ["hubs.region.example", "hubs.kommun.example"]
 
 Only our own server and the partners may take part in our rooms and get SFU
-tokens. The older `token_service.partner_openid_base_urls` still works: its
-server names count as partners too, and its URLs say where their OpenID
+tokens. The older `token_service.partner_openid_base_urls` still works. Its
+server names count as partners too, and its URLs name where their OpenID
 tokens are checked instead of discovering the server over federation.
 """
 

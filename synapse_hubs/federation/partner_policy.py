@@ -36,10 +36,11 @@ def server_of(user_id: str) -> str | None:
 
 class NotPartnerError(SynapseError):
     def __init__(self, server_name: str | None) -> None:
-        shown = (server_name or "?")[:100]
+        # Cut, because a remote server name reaches the client verbatim.
+        named_server = (server_name or "?")[:100]
         super().__init__(
             403,
-            f"The server {shown} is not a partner of this server, so its users cannot be "
+            f"The server {named_server} is not a partner of this server, so its users cannot be "
             "invited, join or knock here, and ours cannot meet them",
             # The standard code, so every Matrix client treats it as a refusal.
             Codes.FORBIDDEN,
@@ -78,15 +79,16 @@ class PartnerPolicy:
         """Raise NotPartnerError unless user_id belongs to us or a partner."""
         if self.allows_user(user_id):
             return
-        logger.info("Refused %s in %s for %s: server not a partner", action, room_id, user_id)
+        logger.info("Refused %s in %s for %s: server %s is not a partner",
+                    action, room_id, user_id, server_of(user_id))
         raise NotPartnerError(server_of(user_id))
 
     # Synapse callbacks ---------------------------------------------------
 
     async def user_may_invite(self, inviter: str, invitee: str, room_id: str) -> Any:
         # Raised rather than returned so the client reads why, not a generic refusal.
-        self.require_user(inviter, room_id, "invite from")
-        self.require_user(invitee, room_id, "invite to")
+        self.require_user(inviter, room_id, "invite")
+        self.require_user(invitee, room_id, "invite")
         return NOT_SPAM
 
     async def check_event_allowed(self, event: EventBase, state: Any
@@ -95,15 +97,16 @@ class PartnerPolicy:
             return True, None
         if event.content.get("membership") not in _GUARDED_MEMBERSHIPS:
             return True, None
-        self.require_user(event.sender, event.room_id, f"{event.content['membership']} by")
+        membership = event.content["membership"]
+        self.require_user(event.sender, event.room_id, membership)
         target = event.get_state_key()
         if target is not None:
-            self.require_user(target, event.room_id, f"{event.content['membership']} of")
+            self.require_user(target, event.room_id, membership)
         return True, None
 
     async def should_drop_federated_event(self, event: EventBase) -> bool:
         if self.allows_user(event.sender):
             return False
-        logger.warning("Dropped event %s in %s from %s: server not a partner",
-                       event.event_id, event.room_id, event.sender)
+        logger.warning("Dropped event %s in %s from %s: server %s is not a partner",
+                       event.event_id, event.room_id, event.sender, server_of(event.sender))
         return True

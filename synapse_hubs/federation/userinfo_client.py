@@ -13,7 +13,7 @@ from typing import Any
 from synapse.module_api import ModuleApi
 
 USERINFO_PATH = "/_matrix/federation/v1/openid/userinfo"
-# A caller waits for this answer before their call starts.
+# The caller's call starts only after this request returns.
 TIMEOUT_MS = 10_000
 
 

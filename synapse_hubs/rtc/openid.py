@@ -65,12 +65,12 @@ class OpenIdVerifier:
         except SynapseError as error:
             # The HTTP clients raise SynapseError only for their own timeouts.
             logger.warning("OpenID userinfo request to %s timed out: %s", server_name, error.msg)
-            raise _unconfirmed(server_name, "did not answer in time") from error
+            raise _unconfirmed(server_name, "did not respond in time") from error
         except Exception as error:
             status = getattr(error, "code", None)
             if isinstance(status, int) and 400 <= status < 500:
                 # The issuing server does not know the token: forged or expired.
-                logger.info("OpenID token refused by %s (HTTP %d)", server_name, status)
+                logger.info("OpenID token rejected by %s (HTTP %d)", server_name, status)
                 raise SynapseError(
                     401, f"Your homeserver {server_name[:100]} says the OpenID token is invalid "
                     "or has expired", Codes.UNAUTHORIZED,

@@ -27,7 +27,7 @@ def sfu_grant(rig: FederationRig, user: MatrixClient, room_id: str) -> dict:
     return answer.json()
 
 
-def test_partner_users_see_and_hear_each_other_on_our_sfu(rig: FederationRig, chromium) -> None:
+def test_partner_users_exchange_media(rig: FederationRig, chromium) -> None:
     anna = rig["a"].register_user()
     bertil = rig["b"].register_user()
     room_id = create_meeting(anna, access="private")["room_id"]

@@ -44,6 +44,6 @@ def invite_and_join(rig: FederationRig, host: MatrixClient, host_server: str,
 
 
 def partner_refusals(server: Homeserver, user_id: str) -> list[str]:
-    """The log lines in which the server's partner policy refused or dropped something of user_id."""
+    """Return the log lines where the server's partner policy rejected or dropped user_id's request."""
     return [line for line in server.synapse_log().splitlines()
             if "partner_policy" in line and user_id in line and "not a partner" in line]

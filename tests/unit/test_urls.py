@@ -20,4 +20,5 @@ def test_meeting_url_carries_via_servers_with_ports():
 def test_matrix_uri_joins_through_via():
     assert matrix_uri(ROOM, via=["hubs.example.org"]) == (
         f"matrix:roomid/{ROOM[1:]}?via=hubs.example.org&action=join")
-    assert matrix_uri("!legacy:old.example", via=[]) == "matrix:roomid/legacy:old.example?action=join"
+    assert matrix_uri("!legacy:old.example", via=[]) == (
+        "matrix:roomid/legacy:old.example?action=join")

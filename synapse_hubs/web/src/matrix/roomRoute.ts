@@ -6,7 +6,7 @@
 const MAX_SERVER_NAME_LENGTH = 255;
 const MAX_VIA_SERVERS = 5;
 
-/** The via servers of the page's address (or of `search`), at most a few, each plausible. */
+/** Return the via servers of the page's address (or of `search`), at most a few, each of a valid length. */
 export function viaServersFromUrl(search: string = location.search): string[] {
   return new URLSearchParams(search)
     .getAll("via")
@@ -14,7 +14,7 @@ export function viaServersFromUrl(search: string = location.search): string[] {
     .slice(0, MAX_VIA_SERVERS);
 }
 
-/** The query string that names the via servers to a knock or join request. */
+/** Build the query string that names the via servers to a knock or join request. */
 export function serverNameQuery(viaServers: string[]): string {
   if (viaServers.length === 0) return "";
   const query = new URLSearchParams();
