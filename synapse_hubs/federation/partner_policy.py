@@ -52,6 +52,8 @@ class PartnerPolicy:
         self._api = api
         self._config = config
 
+    # TODO: a local user's join to a non-partner's room by room ID is not checked, because
+    # user_may_join_room does not name the servers the join goes through.
     def register(self) -> None:
         self._api.register_spam_checker_callbacks(
             user_may_invite=self.user_may_invite,

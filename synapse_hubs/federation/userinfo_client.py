@@ -20,7 +20,7 @@ TIMEOUT_MS = 10_000
 class FederationUserinfoClient:
     def __init__(self, api: ModuleApi) -> None:
         # TODO: the ModuleApi exposes no federation client; this reaches into Synapse internals.
-        self._client = api._hs.get_federation_http_client()  # type: ignore[attr-defined]
+        self._client = api._hs.get_federation_http_client()
 
     async def userinfo(self, server_name: str, access_token: str) -> Any:
         """Return the userinfo JSON, or raise what the federation client raises."""

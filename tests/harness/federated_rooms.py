@@ -44,6 +44,6 @@ def invite_and_join(rig: FederationRig, host: MatrixClient, host_server: str,
 
 
 def partner_refusals(server: Homeserver, user_id: str) -> list[str]:
-    """Return the log lines where the server's partner policy rejected or dropped user_id's request."""
+    """Return the log lines where the partner policy rejected or dropped something of user_id."""
     return [line for line in server.synapse_log().splitlines()
             if "partner_policy" in line and user_id in line and "not a partner" in line]

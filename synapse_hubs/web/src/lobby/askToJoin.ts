@@ -29,6 +29,7 @@ export function askToJoin(shell: AppShell, credentials: Credentials, roomId: str
           resolve(false);
           return;
         }
+        // TODO: for a room on a partner's server the lobby status must come from that server.
         const outcome = await waitInLobby(shell, new LobbyApi(credentials.homeserverUrl, credentials.accessToken), roomId);
         if (outcome !== "admitted") shell.show(lobbyOutcomeView(outcome));
         resolve(outcome === "admitted");

@@ -55,6 +55,8 @@ export class CallConnection {
    */
   async join(tracks: LocalTrack[], beforePublish: (room: LivekitRoom) => void = () => {}): Promise<void> {
     const roomId = this.matrixRoom.roomId;
+    // TODO: members of partner servers publish on their own SFUs; Element Call also
+    // subscribes there (their call.member foci), but this page joins only its own SFU.
     const transportConfig = await discoverLivekitTransport(this.client);
     this.access = await fetchSfuAccess(this.client, transportConfig.livekit_service_url, roomId);
     console.info(`Joining the call in ${roomId} as ${this.access.identity}`);
