@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Meeting policy on A applies to B's users too: the lobby and the e-ID requirement."""
+"""Meeting policy on A applies to B's users too: lobby, e-ID requirement and moderation."""
 
 import urllib.parse
 from typing import Any
 
+import jwt
 import pytest
 
-from tests.harness.federated_rooms import invited_rooms, join_via, wait_for
+from tests.harness.federated_rooms import invite_and_join, invited_rooms, join_via, wait_for
 from tests.harness.federation import FederationRig
 from tests.harness.homeserver import Homeserver
 from tests.harness.hubs_api import create_meeting, lobby_decide, lobby_waiting, request_sfu_get
-from tests.harness.matrix_client import MatrixClient, MatrixError
+from tests.harness.matrix_client import MatrixClient, MatrixError, quote
 from tests.synapse.test_guest_eid import verify_with_test_provider
 from tests.synapse.test_token_service import sfu_get_body
 
@@ -91,3 +92,28 @@ def test_eid_meeting_waits_for_partner_verification(rig: FederationRig) -> None:
                     what="B's join to reach A")
     answer = request_sfu_get(rig["a"].base_url, sfu_get_body(bertil, room_id))
     assert answer.status_code == 200, answer.text
+
+
+def test_moderation_applies_to_partner_user(rig: FederationRig) -> None:
+    anna = rig["a"].register_user()
+    bertil = rig["b"].register_user()
+    # A public meeting lets only presenters share their screen by default.
+    room_id = create_meeting(anna, access="public", lobby=False)["room_id"]
+    invite_and_join(rig, anna, "a", room_id, bertil)
+    moderation = f"/_synapse/client/hubs/v1/meetings/{quote(room_id)}/moderation"
+
+    def granted_sources() -> list[str]:
+        answer = request_sfu_get(rig["a"].base_url, sfu_get_body(bertil, room_id))
+        assert answer.status_code == 200, answer.text
+        claims = jwt.decode(answer.json()["jwt"], options={"verify_signature": False})
+        return claims["video"]["canPublishSources"]
+
+    assert "microphone" in granted_sources()
+    assert "screen_share" not in granted_sources()
+
+    anna.request("POST", f"{moderation}/mute", json={"user_id": bertil.user_id, "muted": True})
+    anna.request("POST", f"{moderation}/presenter",
+                 json={"user_id": bertil.user_id, "presenter": True})
+
+    assert "microphone" not in granted_sources()
+    assert "screen_share" in granted_sources()
