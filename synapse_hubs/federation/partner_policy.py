@@ -9,9 +9,10 @@ callback covers a path the others miss:
   federation (Synapse runs it for those after `federated_user_may_invite`).
 - `check_event_allowed`: every membership event built here, which includes
   the make_join/make_knock templates for remote users and incoming knocks.
-- `should_drop_federated_event`: any event a non-partner's user sends that
-  still arrives (for example through a partner's room), so it never reaches
-  our users.
+- `should_drop_federated_event`: any event of a non-partner's user that
+  still arrives in a federation transaction (for example in a partner's
+  room), so our users never see it. The room state a remote server returns
+  when our user joins its room is not passed through this callback.
 """
 
 import logging
