@@ -7,6 +7,8 @@ callback covers a path the others miss:
 
 - `user_may_invite`: invites our users send, and invites arriving over
   federation (Synapse runs it for those after `federated_user_may_invite`).
+- `user_may_join_room`: our users' joins to rooms whose ID names the server
+  that created them (room versions before 12).
 - `check_event_allowed`: every membership event built here, which includes
   the make_join/make_knock templates for remote users and incoming knocks.
 - `should_drop_federated_event`: any event of a non-partner's user that
@@ -53,11 +55,10 @@ class PartnerPolicy:
         self._api = api
         self._config = config
 
-    # TODO: a local user's join to a non-partner's room by room ID is not checked, because
-    # user_may_join_room does not name the servers the join goes through.
     def register(self) -> None:
         self._api.register_spam_checker_callbacks(
             user_may_invite=self.user_may_invite,
+            user_may_join_room=self.user_may_join_room,
             should_drop_federated_event=self.should_drop_federated_event,
         )
         self._api.register_third_party_rules_callbacks(
@@ -92,6 +93,17 @@ class PartnerPolicy:
         # Raised rather than returned so the client reads why, not a generic refusal.
         self.require_user(inviter, room_id, "invite")
         self.require_user(invitee, room_id, "invite")
+        return NOT_SPAM
+
+    async def user_may_join_room(self, user_id: str, room_id: str, is_invited: bool) -> Any:
+        # Before room version 12 a room ID names the server that created the room.
+        # TODO: a local user's join to a non-partner's version 12 room is not checked,
+        # because this callback does not name the servers the join goes through.
+        _, separator, origin = room_id.partition(":")
+        if separator and not self.allows_server(origin):
+            logger.info("Refused join in %s for %s: server %s is not a partner",
+                        room_id, user_id, origin)
+            raise NotPartnerError(origin)
         return NOT_SPAM
 
     async def check_event_allowed(self, event: EventBase, state: Any

@@ -4,7 +4,12 @@
 import pytest
 
 from tests.harness.federation import FederationRig
-from tests.harness.federated_rooms import invite_and_join, invited_rooms, partner_refusals
+from tests.harness.federated_rooms import (
+    invite_and_join,
+    invited_rooms,
+    join_via,
+    partner_refusals,
+)
 from tests.harness.hubs_api import create_meeting
 from tests.harness.matrix_client import MatrixError
 
@@ -60,3 +65,18 @@ def test_non_partner_refused_everywhere(rig: FederationRig) -> None:
     # A's database contains no event that C's user sent.
     assert rig["a"].query("SELECT COUNT(*) FROM events WHERE sender = ?",
                           (cecilia.user_id,)) == [(0,)]
+
+
+def test_our_user_cannot_join_non_partner_room(rig: FederationRig) -> None:
+    anna = rig["a"].register_user()
+    cecilia = rig["c"].register_user()
+    # Before room version 12 the room ID names C, so A can tell whose room it is.
+    c_room = cecilia.create_room(preset="public_chat", room_version="11")
+    assert c_room.endswith(":" + rig.server_names["c"])
+
+    with pytest.raises(MatrixError) as refused:
+        join_via(anna, c_room, rig.server_names["c"])
+
+    assert refused.value.status == 403
+    assert "not a partner" in refused.value.body["error"]
+    assert cecilia.membership(c_room, anna.user_id) is None

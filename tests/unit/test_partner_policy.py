@@ -108,3 +108,16 @@ def test_federated_events_of_strangers_dropped():
         member_event("@bertil:hubs.region.example", "", "join")))
     assert asyncio.run(partners.should_drop_federated_event(
         member_event("@cecilia:hubs.other.example", "", "join")))
+
+
+def test_join_to_stranger_room_refused_by_room_id():
+    partners = policy("hubs.region.example")
+
+    with pytest.raises(SynapseError):
+        asyncio.run(partners.user_may_join_room("@anna:hubs.kommun.example",
+                                                "!old:hubs.other.example", False))
+    for room_id in ("!old:hubs.region.example", "!old:hubs.kommun.example",
+                    "!PLQU0GxHET2SL42Av_y3Ff0eBNRtVJXpaee_4TcrKxk"):
+        allowed = asyncio.run(partners.user_may_join_room("@anna:hubs.kommun.example",
+                                                          room_id, False))
+        assert allowed == "NOT_SPAM", room_id
