@@ -42,6 +42,18 @@ def test_partner_user_gets_token_from_our_token_service(rig: FederationRig) -> N
     assert "/_matrix/federation/v1/openid/userinfo" in rig["b"].synapse_log()
 
 
+def test_our_user_gets_token_from_partner(rig: FederationRig) -> None:
+    bertil = rig["b"].register_user()
+    anna = rig["a"].register_user()
+    room_id = create_meeting(bertil, access="private")["room_id"]
+    invite_and_join(rig, bertil, "b", room_id, anna)
+
+    answer = request_get_token(rig["b"].base_url, get_token_body(anna, room_id))
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["url"] == rig["b"].deployment.sfu_ws_url
+
+
 def test_partner_user_not_in_room_is_refused(rig: FederationRig) -> None:
     anna = rig["a"].register_user()
     bertil = rig["b"].register_user()
