@@ -15,7 +15,7 @@ import { loginWithToken, logout, takeLoginTokenFromUrl } from "../auth/login";
 import type { PageConfig } from "../config";
 import { bindAttribute, type MessageKey, text } from "../i18n";
 import { openRoom, startMatrixClient } from "../matrix/matrixSession";
-import { viaServersFromUrl } from "../matrix/roomRoute";
+import { joinThrough, viaServersFromUrl } from "../matrix/roomRoute";
 import type { AppShell } from "../ui/appShell";
 import { el } from "../ui/dom";
 import { GuestLinksPanel } from "../views/guestLinksPanel";
@@ -81,11 +81,18 @@ async function isStillValid(credentials: Credentials): Promise<boolean> {
   }
 }
 
-async function openMeeting(shell: AppShell, api: HubsApi, credentials: Credentials, roomId: string): Promise<void> {
+async function openMeeting(shell: AppShell, api: HubsApi, credentials: Credentials, roomId: string, joinTried = false): Promise<void> {
   const meeting = await readMeeting(api, credentials, roomId);
   if (meeting === "forbidden") {
+    // A meeting on a partner's server is unknown here until the user joins
+    // through the link's via servers; an invited user gets in at once.
+    const viaServers = viaServersFromUrl();
+    if (!joinTried && viaServers.length > 0 && (await joinThrough(credentials, roomId, viaServers))) {
+      await openMeeting(shell, api, credentials, roomId, true);
+      return;
+    }
     // Not a member: knock, and open the meeting once a moderator admits.
-    if (await askToJoin(shell, credentials, roomId, viaServersFromUrl())) await openMeeting(shell, api, credentials, roomId);
+    if (await askToJoin(shell, credentials, roomId, viaServers)) await openMeeting(shell, api, credentials, roomId, true);
     return;
   }
   if (meeting) shell.setTitle(meeting.title);
