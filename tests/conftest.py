@@ -17,6 +17,25 @@ POSTGRES_DSN = os.environ.get("HUBS_TEST_POSTGRES")
 DATABASES = ["sqlite", "postgres"] if POSTGRES_DSN else ["sqlite"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run browser tests on SQLite only.
+
+    A browser test exercises the page and the SFU; the module code under it
+    is the same on both databases, and the module tests cover PostgreSQL.
+    Running each browser test twice would add about ten minutes to CI.
+    """
+    deselected = [item for item in items
+                  if item.get_closest_marker("browser") and _runs_on_postgres(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
+
+
+def _runs_on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgres" in callspec.params.values()
+
+
 def start_homeserver(tmp_path_factory: pytest.TempPathFactory, database: str,
                      **options) -> Homeserver:
     data_dir = tmp_path_factory.mktemp(f"hs-{database}")
