@@ -23,7 +23,7 @@ ADMIN_TOKEN_LIFETIME_S = 60
 
 
 class TwirpRejection(Exception):
-    """The SFU answered with a Twirp error; `status` is the HTTP status, `code` the Twirp code."""
+    """The SFU returned a Twirp error; `status` is the HTTP status and `code` the Twirp code."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)

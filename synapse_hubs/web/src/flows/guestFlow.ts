@@ -135,8 +135,8 @@ export async function runGuestFlow(shell: AppShell, config: PageConfig, api: Hub
     });
   }
 
-  // The e-ID pages link back to this page; the return token then brings the
-  // guest back in, and the server joins them once the verification is stored.
+  // The e-ID pages link back to this page. The return token then brings the
+  // guest back, and the server joins them once the verification is stored.
   function showEidStep(session: GuestSession): void {
     shell.show(
       eidRequiredView(async () => {
