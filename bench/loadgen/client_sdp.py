@@ -40,7 +40,9 @@ def _with_endpoint(section: MediaSection, endpoint: Endpoint, setup: str) -> Med
 
 
 def publisher_offer(endpoint: Endpoint, audio_cid: str | None, audio_ssrc: int,
-                    video_cid: str | None, rids: list[str]) -> SessionDescription:
+                    video_cid: str | None, rids: list[str],
+                    video_ssrc: int | None = None) -> SessionDescription:
+    """Build the offer; `video_ssrc` announces a single encoding by SSRC when `rids` is empty."""
     sections = []
     if audio_cid is not None:
         audio = MediaSection(
@@ -71,6 +73,8 @@ def publisher_offer(endpoint: Endpoint, audio_cid: str | None, audio_ssrc: int,
             rids=[Rid(rid, "send") for rid in rids],
             simulcast=("send " + ";".join(rids)) if len(rids) > 1 else None,
         )
+        if video_ssrc is not None and not rids:
+            video.ssrcs[video_ssrc] = {"cname": "synthetic", "msid": f"stream {video_cid}"}
         sections.append(video)
 
     for section in sections:

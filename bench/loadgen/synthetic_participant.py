@@ -20,6 +20,7 @@ from livekit.protocol import rtc as rtc_pb
 
 from bench.loadgen import client_sdp
 from bench.loadgen.media_source import EncodedLayer, with_picture_id
+from bench.loadgen.send_time_trailer import append_send_time
 from bench.loadgen.signal_client import SignalClient
 from sfu.room.ids import random_ssrc
 from sfu.rtp import rtcp
@@ -104,6 +105,10 @@ class SyntheticParticipant:
         self.subscriber.on_rtp = self._on_subscriber_rtp
         self.participant_sid = ""
         self.video_mid = b"1"
+        # When set, every payload ends with the send time, for latency measurements.
+        self.send_time_trailer = False
+        # False sends one encoding without a=rid lines or the rid extension.
+        self.simulcast = True
 
     # Joining -----------------------------------------------------------------
 
@@ -179,6 +184,19 @@ class SyntheticParticipant:
 
         self.audio_cid, self.video_cid, self.video_source = audio_cid, video_cid, source
         await self._send_offer()
+        await self._start_sending(audio, bool(video), fps)
+
+    def _publisher_offer(self, audio_cid: str | None, video_cid: str | None) -> sdp.SessionDescription:
+        endpoint = self._endpoint(self.publisher)
+        if self.simulcast:
+            return client_sdp.publisher_offer(endpoint, audio_cid, self.audio_ssrc, video_cid,
+                                              [state.layer.spec.rid for state in self.layers])
+        video_ssrc = self.layers[0].ssrc if self.layers else None
+        return client_sdp.publisher_offer(endpoint, audio_cid, self.audio_ssrc, video_cid, [],
+                                          video_ssrc=video_ssrc)
+
+    async def _start_sending(self, audio: bool, video: bool, fps: int) -> None:
+        """Wait for the publisher connection, then start the audio and video send loops."""
         await self._wait_connected(self.publisher)
         # client_sdp numbers the m-sections in order: audio first when present.
         self.video_mid = b"1" if audio else b"0"
@@ -203,9 +221,7 @@ class SyntheticParticipant:
 
     async def _send_offer(self) -> None:
         self._offer_id += 1
-        endpoint = self._endpoint(self.publisher)
-        offer = client_sdp.publisher_offer(endpoint, self.audio_cid, self.audio_ssrc, self.video_cid,
-                                           [state.layer.spec.rid for state in self.layers])
+        offer = self._publisher_offer(self.audio_cid, self.video_cid)
         await self.signal.send(rtc_pb.SignalRequest(offer=rtc_pb.SessionDescription(
             type="offer", sdp=sdp.write(offer, 1, self._offer_id), id=self._offer_id)))
 
@@ -273,6 +289,8 @@ class SyntheticParticipant:
         extensions = extensions + [(client_sdp.TRANSPORT_CC_ID,
                                     encode_transport_sequence(self.transport_sequence))]
         block = encode_extension_block(extensions)
+        if self.send_time_trailer:
+            payload = append_send_time(payload)
         first = 0x90 if block else 0x80
         header = FIXED_HEADER.pack(first, payload_type | (0x80 if marker else 0), sequence,
                                    timestamp, ssrc)
@@ -315,7 +333,9 @@ class SyntheticParticipant:
         rid = state.layer.spec.rid.encode()
         last = len(frame.payloads) - 1
         for index, payload in enumerate(frame.payloads):
-            extensions = [(client_sdp.MID_ID, mid), (client_sdp.RID_ID, rid)]
+            extensions = [(client_sdp.MID_ID, mid)]
+            if self.simulcast:
+                extensions.append((client_sdp.RID_ID, rid))
             packet = self._packet(client_sdp.VP8_PT, index == last, state.sequence, state.timestamp,
                                   state.ssrc, extensions, with_picture_id(payload, state.picture_id))
             state.sequence = (state.sequence + 1) & 0xFFFF
