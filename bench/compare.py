@@ -1,0 +1,266 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Side-by-side SFU benchmark: our SFU against Janus VideoRoom, same generator, same scenarios.
+
+    .venv/bin/python -m bench.compare            # full run, under 20 minutes on 2 cores
+    .venv/bin/python -m bench.compare --quick    # about 2 minutes, for development
+
+Installs Debian's `janus` package when it is missing (needs root), then
+re-executes itself in a network namespace of its own (bench/bench_namespace.py),
+so all media stays on this machine. The system under test (SUT) is pinned
+to CPU 0 and this process, the load generator, to CPU 1. Steps run in
+interleaved rounds (ours, Janus, ours, Janus, ...) so slow drifts of
+machine load hit both systems alike.
+
+Scenarios: S1 is a fixed fan-out (4 publishers of audio + one 640x360 VP8
+encoding at 500 kbit/s, each subscriber receives all 8 tracks) for each
+subscriber count in --sizes. S3 is a join storm: --storm subscribers joining
+at --storm-rate per second, reporting join times. S2 (last-N with
+simulcast) is not run here.
+
+Prints a table and writes JSON to bench/results/compare-<UTC time>.json.
+See docs/benchmarks.md for what each figure means.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+from bench import bench_namespace
+from bench.fanout_step import StepPlan, median_or_none, run_step
+from bench.janus_server import janus_version
+from bench.loadgen.media_source import DEFAULT_LAYERS, encode_layers
+from bench.sut_adapters import Janus, OurSfu, SystemUnderTest
+from sfu.webrtc import ice_addresses
+
+logger = logging.getLogger("bench.compare")
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SUT_CPU = 0
+GENERATOR_CPU = 1
+# One VP8 encoding of 640x360 at 500 kbit/s, keyframe every 2.5 s.
+VIDEO_LAYER = DEFAULT_LAYERS[1]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--systems", nargs="+", default=["ours", "janus"], choices=["ours", "janus"])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 100],
+                        help="S1 subscriber counts (default: 25 50 100)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default: 2)")
+    parser.add_argument("--steady", type=float, default=10.0, help="measured window per step, s")
+    parser.add_argument("--join-rate", type=float, default=20.0, help="S1 subscriber joins per s")
+    parser.add_argument("--storm", type=int, default=100, help="S3 subscribers; 0 skips S3")
+    parser.add_argument("--storm-rate", type=float, default=10.0, help="S3 joins per s")
+    parser.add_argument("--janus-event-loops", type=int, default=0,
+                        help="Janus event_loops; 0 keeps its default of one thread per handle")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin SUT and generator to CPUs")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny run for development: sizes 5 10, 1 round, 4 s windows, S3 of 20")
+    parser.add_argument("--output", type=Path, help="JSON path (default: bench/results/compare-<time>.json)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.rounds, args.steady, args.storm = [5, 10], 1, 4.0, 20
+    return args
+
+
+def ensure_janus() -> None:
+    """Install Debian's janus package when the binary is missing; needs root."""
+    if shutil.which("janus") is not None:
+        return
+    if os.geteuid() != 0:
+        sys.exit("bench: janus is not installed; run 'sudo apt-get install janus' first")
+    logger.info("installing Debian package janus")
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "-q", "janus"]
+    if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=environment, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, check=True)
+
+
+@contextlib.contextmanager
+def cpu_affinity(cpu: int | None):
+    """Run the block with this process pinned to `cpu`, so children started in it inherit the pin."""
+    if cpu is None:
+        yield
+        return
+    previous = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, previous)
+
+
+def make_system(name: str, args: argparse.Namespace, data_dir: Path) -> SystemUnderTest:
+    publishers = 8
+    if name == "ours":
+        return OurSfu(data_dir, bench_namespace.SUT_ADDRESS, bench_namespace.GENERATOR_ADDRESS,
+                      publishers)
+    return Janus(data_dir, bench_namespace.GENERATOR_ADDRESS, bench_namespace.VETH_INTERFACE,
+                 publishers, args.janus_event_loops)
+
+
+def plans(args: argparse.Namespace) -> list[StepPlan]:
+    steps = [StepPlan("S1", size, join_rate_per_s=args.join_rate, steady_s=args.steady)
+             for size in args.sizes]
+    if args.storm:
+        steps.append(StepPlan("S3", args.storm, join_rate_per_s=args.storm_rate,
+                              settle_s=1.0, steady_s=min(args.steady, 5.0)))
+    return steps
+
+
+async def run_all(args: argparse.Namespace, data_dir: Path) -> list[dict]:
+    video = encode_layers((VIDEO_LAYER,), frame_count=150)
+    sut_cpu = None if args.no_pin else SUT_CPU
+    rows = []
+    for round_index in range(args.rounds):
+        for plan in plans(args):
+            for name in args.systems:
+                system = make_system(name, args, data_dir)
+                with cpu_affinity(sut_cpu):
+                    system.start()
+                try:
+                    logger.info("round %d: %s %s with %d subscribers", round_index + 1, name,
+                                plan.scenario, plan.subscribers)
+                    row = await run_step(system, plan, video)
+                finally:
+                    system.stop()
+                row["round"] = round_index + 1
+                rows.append(row)
+                print(format_row(row), flush=True)
+    return rows
+
+
+COLUMNS = [
+    ("system", "system", "{}"), ("scenario", "scen", "{}"), ("subscribers", "S", "{}"),
+    ("round", "rnd", "{}"), ("forwarded_pps", "fwd pkt/s", "{}"),
+    ("sut_cpu_us_per_packet", "CPU-µs/pkt", "{:.2f}"), ("sut_core_pct", "SUT %core", "{:.0f}"),
+    ("generator_core_pct", "gen %core", "{:.0f}"), ("latency_p50_ms", "lat p50 ms", "{:.2f}"),
+    ("latency_p99_ms", "lat p99 ms", "{:.1f}"), ("loss_pct", "loss %", "{:.3f}"),
+    ("join_p50_ms", "join p50", "{:.0f}"), ("join_p99_ms", "join p99", "{:.0f}"),
+    ("rss_kib_per_participant", "RSS KiB/p", "{}"), ("join_failures", "fail", "{}"),
+    ("meets_slo", "SLO", "{}"),
+]
+
+
+def format_row(row: dict) -> str:
+    cells = []
+    for key, title, pattern in COLUMNS:
+        value = row.get(key)
+        cells.append(("-" if value is None else pattern.format(value)).rjust(len(title)))
+    return " | ".join(cells)
+
+
+def header() -> str:
+    return " | ".join(title for _, title, _ in COLUMNS)
+
+
+def summarize(rows: list[dict], systems: list[str]) -> dict:
+    """Median figures per system and size, and the headline ratios R_cpu and R_cap."""
+    medians: dict[str, dict[int, dict]] = {}
+    for name in systems:
+        for size in sorted({r["subscribers"] for r in rows if r["scenario"] == "S1"}):
+            steps = [r for r in rows if r["system"] == name and r["scenario"] == "S1"
+                     and r["subscribers"] == size]
+            if not steps:
+                continue
+            medians.setdefault(name, {})[size] = {
+                "cpu_us_per_packet": median_or_none([r["sut_cpu_us_per_packet"] for r in steps]),
+                "forwarded_pps": median_or_none([r["forwarded_pps"] for r in steps]),
+                "sut_core_pct": median_or_none([r["sut_core_pct"] for r in steps]),
+                "meets_slo": all(r["meets_slo"] for r in steps),
+            }
+
+    summary: dict = {"medians": medians}
+    ours, janus = medians.get("ours", {}), medians.get("janus", {})
+    both = [s for s in ours if s in janus and ours[s]["meets_slo"] and janus[s]["meets_slo"]]
+    ratios = [ours[s]["cpu_us_per_packet"] / janus[s]["cpu_us_per_packet"] for s in both
+              if ours[s]["cpu_us_per_packet"] and janus[s]["cpu_us_per_packet"]]
+    summary["r_cpu"] = round(median_or_none(ratios), 2) if ratios else None
+    summary["r_cpu_sizes"] = both
+    summary["capacity"] = {name: max([s for s, m in medians.get(name, {}).items() if m["meets_slo"]],
+                                     default=0) for name in systems}
+    if summary["capacity"].get("janus"):
+        summary["r_cap"] = round(summary["capacity"].get("ours", 0) / summary["capacity"]["janus"], 2)
+    else:
+        summary["r_cap"] = None
+    # Packets per second one SUT core could forward at the measured cost (an extrapolation).
+    summary["pps_per_core_at_cost"] = {
+        name: {s: round(1e6 / m["cpu_us_per_packet"]) for s, m in by_size.items()
+               if m["cpu_us_per_packet"]} for name, by_size in medians.items()}
+    return summary
+
+
+def environment(args: argparse.Namespace) -> dict:
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                      if line.startswith("model name")), "")
+    return {
+        "cpu_model": model, "cpus": os.cpu_count(), "kernel": platform.release(),
+        "python": platform.python_version(), "aiortc": metadata.version("aiortc"),
+        "pylibsrtp": metadata.version("pylibsrtp"), "janus": janus_version(),
+        "load_average_at_start": os.getloadavg(), "pinned": not args.no_pin,
+        "janus_event_loops": args.janus_event_loops or "default (one per handle)",
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Per-packet and per-connection logs of the generator would cost its core.
+    for noisy in ("aioice", "aiortc", "sfu", "bench.loadgen", "synapse_hubs"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    if "janus" in args.systems:
+        ensure_janus()
+    if not bench_namespace.inside():
+        bench_namespace.reexec_inside([sys.executable, "-m", "bench.compare", *argv])
+
+    ice_addresses.use_addresses([bench_namespace.GENERATOR_ADDRESS])
+    info = environment(args)
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="hubs-bench-") as data_dir:
+        if not args.no_pin:
+            os.sched_setaffinity(0, {GENERATOR_CPU})
+        print(header(), flush=True)
+        rows = asyncio.run(run_all(args, Path(data_dir)))
+
+    summary = summarize(rows, args.systems)
+    print_summary(summary)
+    output = args.output or RESULTS / time.strftime("compare-%Y%m%dT%H%M%SZ.json", time.gmtime())
+    write_results(output, args, info, rows, summary, time.time() - started)
+    print(f"wrote {output}")
+
+
+def write_results(output: Path, args: argparse.Namespace, info: dict, rows: list[dict],
+                  summary: dict, duration_s: float) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({
+        "benchmark": "compare", "arguments": {k: str(v) for k, v in vars(args).items()},
+        "environment": info, "duration_s": round(duration_s), "rows": rows,
+        "summary": summary}, indent=2))
+
+
+def print_summary(summary: dict) -> None:
+    print()
+    print(f"R_cpu (ours ÷ Janus CPU-µs per forwarded packet, median over sizes where both meet "
+          f"the SLO {summary['r_cpu_sizes']}): {summary['r_cpu']}")
+    print(f"largest S1 size meeting the SLO: {summary['capacity']}; R_cap: {summary['r_cap']}")
+    print(f"forwarded pkt/s per SUT core at the measured cost: {summary['pps_per_core_at_cost']}")
+
+
+if __name__ == "__main__":
+    main()

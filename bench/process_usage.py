@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""CPU time and resident memory of another process, from /proc (Linux)."""
+
+import os
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return utime + stime of all threads of `pid`, in seconds (resolution 1/SC_CLK_TCK)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    # The command name in field 2 may contain spaces; fields after its closing bracket are fixed.
+    fields = text[text.rindex(")") + 2:].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / CLOCK_TICKS
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
