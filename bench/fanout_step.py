@@ -15,12 +15,12 @@ import asyncio
 import logging
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bench.loadgen.media_source import EncodedLayer
 from bench.loadgen.reception_counter import ReceptionCounter
 from bench.loadgen.synthetic_participant import SyntheticParticipant
-from bench.process_usage import cpu_seconds, rss_bytes
+from bench.process_usage import cpu_seconds, rss_bytes, udp_receive_buffer_errors
 from bench.sut_adapters import SystemUnderTest
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,10 @@ SLO_P99_MS = 50.0
 SLO_CORE_PCT = 90.0
 # Above this share of its own core the generator, not the SFU, may be the limit.
 GENERATOR_LIMIT_PCT = 70.0
+# A generator whose event loop wakes this late is starved of CPU (other load on
+# its core); it then reads sockets late, which shows up as SFU latency.
+GENERATOR_LAG_LIMIT_MS = 20.0
+LAG_PROBE_INTERVAL_S = 0.05
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Window:
     generator_cpu_s: float
     received: int
     expected: int
-    per_stream: dict = field(default_factory=dict)
+    udp_drops: int
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -111,7 +115,8 @@ def _snapshot(system: SystemUnderTest, joined: list[Joined]) -> Window:
         stream_received, stream_expected = entry.counter.totals()
         received += stream_received
         expected += stream_expected
-    return Window(time.monotonic(), cpu_seconds(system.pid), time.process_time(), received, expected)
+    return Window(time.monotonic(), cpu_seconds(system.pid), time.process_time(), received, expected,
+                  udp_receive_buffer_errors())
 
 
 async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedLayer]) -> dict:
@@ -129,9 +134,12 @@ async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedL
 
         for entry in joined:
             entry.counter.recording_latency = True
+        lags_ms: list[float] = []
+        probe = asyncio.ensure_future(_probe_loop_lag(lags_ms))
         before = _snapshot(system, joined)
         await asyncio.sleep(plan.steady_s)
         after = _snapshot(system, joined)
+        probe.cancel()
         for entry in joined:
             entry.counter.recording_latency = False
         rss = rss_bytes(system.pid)
@@ -140,7 +148,19 @@ async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedL
                              return_exceptions=True)
         await system.close()
 
-    return _row(system, plan, joined, failures, before, after, rss - base_rss)
+    row = _row(system, plan, joined, failures, before, after, rss - base_rss)
+    row["generator_lag_p99_ms"] = _rounded(percentile(lags_ms, 0.99))
+    row["generator_bound"] = (row["generator_core_pct"] > GENERATOR_LIMIT_PCT
+                              or (row["generator_lag_p99_ms"] or 0) > GENERATOR_LAG_LIMIT_MS)
+    return row
+
+
+async def _probe_loop_lag(lags_ms: list[float]) -> None:
+    """Append how late each short sleep of the generator's event loop wakes up, in ms."""
+    while True:
+        asked = time.monotonic()
+        await asyncio.sleep(LAG_PROBE_INTERVAL_S)
+        lags_ms.append((time.monotonic() - asked - LAG_PROBE_INTERVAL_S) * 1000)
 
 
 def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures: int,
@@ -173,12 +193,13 @@ def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures
         "latency_p50_ms": _rounded(percentile(latencies_ms, 0.50)),
         "latency_p99_ms": _rounded(percentile(latencies_ms, 0.99)),
         "loss_pct": round(loss_pct, 3) if loss_pct is not None else None,
+        # Datagrams the kernel dropped at any full UDP socket of the namespace (SUT or generator).
+        "udp_receive_buffer_drops": after.udp_drops - before.udp_drops,
         "join_p50_ms": _rounded(percentile(join_ms, 0.50)),
         "join_p99_ms": _rounded(percentile(join_ms, 0.99)),
         "rss_kib_per_participant": round(rss_growth / 1024 / participants) if participants else None,
     }
     row["meets_slo"] = _meets_slo(row)
-    row["generator_bound"] = row["generator_core_pct"] > GENERATOR_LIMIT_PCT
     return row
 
 
