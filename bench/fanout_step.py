@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from bench.loadgen.media_source import EncodedLayer
 from bench.loadgen.reception_counter import ReceptionCounter
 from bench.loadgen.synthetic_participant import SyntheticParticipant
-from bench.process_usage import cpu_seconds, rss_bytes, udp_receive_buffer_errors
+from bench.process_usage import (
+    cpu_seconds,
+    rss_bytes,
+    runqueue_wait_seconds,
+    udp_receive_buffer_errors,
+)
 from bench.sut_adapters import SystemUnderTest
 
 logger = logging.getLogger(__name__)
@@ -66,6 +71,7 @@ class Window:
     received: int
     expected: int
     udp_drops: int
+    sut_wait_s: float
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -116,7 +122,7 @@ def _snapshot(system: SystemUnderTest, joined: list[Joined]) -> Window:
         received += stream_received
         expected += stream_expected
     return Window(time.monotonic(), cpu_seconds(system.pid), time.process_time(), received, expected,
-                  udp_receive_buffer_errors())
+                  udp_receive_buffer_errors(), runqueue_wait_seconds(system.pid))
 
 
 async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedLayer]) -> dict:
@@ -149,10 +155,21 @@ async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedL
         await system.close()
 
     row = _row(system, plan, joined, failures, before, after, rss - base_rss)
+    row["srtp_profile"] = _srtp_profile(joined)
     row["generator_lag_p99_ms"] = _rounded(percentile(lags_ms, 0.99))
     row["generator_bound"] = (row["generator_core_pct"] > GENERATOR_LIMIT_PCT
                               or (row["generator_lag_p99_ms"] or 0) > GENERATOR_LAG_LIMIT_MS)
     return row
+
+
+def _srtp_profile(joined: list[Joined]) -> str | None:
+    """Return the SRTP profile the SUT chose for subscribers; it sets the per-packet crypto cost."""
+    for entry in joined:
+        try:
+            return entry.participant.subscriber._dtls._ssl.get_selected_srtp_profile().decode()
+        except AttributeError:  # not connected, or aiortc internals changed
+            continue
+    return None
 
 
 async def _probe_loop_lag(lags_ms: list[float]) -> None:
@@ -188,6 +205,8 @@ def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures
         "pps_per_subscriber": round(forwarded / wall / len(joined)) if wall and joined else 0,
         "sut_cpu_us_per_packet": round(sut_cpu * 1e6 / forwarded, 2) if forwarded else None,
         "sut_core_pct": round(sut_cpu / wall * 100, 1) if wall else None,
+        # Share of the window the SUT's threads were runnable but waited for a CPU (summed over threads).
+        "sut_runqueue_wait_pct": round((after.sut_wait_s - before.sut_wait_s) / wall * 100, 1) if wall else None,
         "generator_core_pct": round((after.generator_cpu_s - before.generator_cpu_s) / wall * 100, 1),
         "latency_samples": len(latencies_ms),
         "latency_p50_ms": _rounded(percentile(latencies_ms, 0.50)),

@@ -2,6 +2,7 @@
 """CPU time and resident memory of another process, from /proc (Linux)."""
 
 import os
+from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -14,6 +15,21 @@ def cpu_seconds(pid: int) -> float:
     fields = text[text.rindex(")") + 2:].split()
     utime, stime = int(fields[11]), int(fields[12])
     return (utime + stime) / CLOCK_TICKS
+
+
+def runqueue_wait_seconds(pid: int) -> float:
+    """Return the time all threads of `pid` spent runnable but waiting for a CPU, in seconds.
+
+    Read from /proc/<pid>/task/*/schedstat (needs schedstats, on by default
+    in Debian kernels). Much of it means other processes took the SUT's core.
+    """
+    total_ns = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total_ns += int(stat.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the thread ended while we read
+    return total_ns / 1e9
 
 
 def rss_bytes(pid: int) -> int:

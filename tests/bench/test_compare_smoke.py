@@ -39,4 +39,4 @@ async def test_fanout_step_forwards_and_writes_json(tmp_path):
     write_results(output, args, environment(args), [row], summarize([row], ["ours"]), 1.0)
     written = json.loads(output.read_text())
     assert written["rows"][0]["forwarded_packets"] == row["forwarded_packets"]
-    assert written["summary"]["medians"]["ours"]["2"]["forwarded_pps"] > 0
+    assert written["summary"]["by_size"]["ours"]["2"]["forwarded_pps"] > 0
