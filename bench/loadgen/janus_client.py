@@ -212,11 +212,14 @@ class JanusParticipant(SyntheticParticipant):
             raise JanusError(f"{self.identity}: subscriber join returned no JSEP offer")
         description = sdp.parse(offer["sdp"])
         answer = client_sdp.subscriber_answer(description, self._endpoint(self.subscriber))
+        # Start ICE before Janus gets the answer, as a browser does after
+        # setLocalDescription; otherwise Janus's first checks go unanswered and
+        # libnice retries only after about a second.
+        self._follow_trickle(self.subscriber)
+        await self._start(self.subscriber, description, dtls_role="client")
         await self.janus.request({"request": "start"},
                                  {"type": "answer", "sdp": sdp.write(answer, 1, 1)})
         await self.janus.trickle_completed()
-        self._follow_trickle(self.subscriber)
-        await self._start(self.subscriber, description, dtls_role="client")
 
     def _follow_trickle(self, transport) -> None:
         """Add candidates Janus trickles after its SDP (only sent in full-trickle mode)."""

@@ -370,9 +370,10 @@ class SyntheticParticipant:
             for ssrc in media.ssrcs:
                 self._ssrc_tracks[ssrc] = (media.msid[1], media.kind)
         answer = client_sdp.subscriber_answer(description, self._endpoint(self.subscriber))
+        # ICE starts before the answer leaves, as in a browser after setLocalDescription.
+        await self._start(self.subscriber, description, dtls_role="client")
         await self.signal.send(rtc_pb.SignalRequest(answer=rtc_pb.SessionDescription(
             type="answer", sdp=sdp.write(answer, 1, offer.id), id=offer.id)))
-        await self._start(self.subscriber, description, dtls_role="client")
 
     def _on_subscriber_rtp(self, packet: bytes) -> None:
         ssrc = int.from_bytes(packet[8:12], "big")
