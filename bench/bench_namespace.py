@@ -6,7 +6,7 @@ a veth pair whose ends are both inside it, so nothing can reach another
 host. The namespace disappears when the re-executed process exits.
 
 Janus skips loopback interfaces for ICE gathering, so it gathers on the
-veth end VETH_INTERFACE, which holds SUT_ADDRESS. libnice (0.1.21) also
+veth end VETH_INTERFACE, which has the address SUT_ADDRESS. libnice (0.1.21) also
 pins each socket to its interface with IP_UNICAST_IF. The kernel then
 accepts a destination only if its local route is on that same interface,
 so the load generator's address GENERATOR_ADDRESS sits on it too. Sending

@@ -88,7 +88,7 @@ def ensure_janus() -> None:
     logger.info("installing Debian package janus")
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     command = ["apt-get", "install", "-y", "-q", "janus"]
-    if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL).returncode != 0:
+    if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, check=False).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=environment, stdout=subprocess.DEVNULL, check=True)
         subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, check=True)
 
@@ -234,8 +234,8 @@ def _cpu_ratio(ours: dict, janus: dict, sizes: list[int]) -> float | None:
 
 def environment(args: argparse.Namespace) -> dict:
     model = ""
-    with contextlib.suppress(OSError):
-        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
+        model = next((line.split(":", 1)[1].strip() for line in cpuinfo
                       if line.startswith("model name")), "")
     return {
         "cpu_model": model, "cpus": os.cpu_count(), "kernel": platform.release(),

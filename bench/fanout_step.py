@@ -36,8 +36,8 @@ SLO_P99_MS = 50.0
 SLO_CORE_PCT = 90.0
 # Above this share of its own core the generator, not the SFU, may be the limit.
 GENERATOR_LIMIT_PCT = 70.0
-# A generator whose event loop wakes this late is starved of CPU (other load on
-# its core); it then reads sockets late, which shows up as SFU latency.
+# A generator whose event loop wakes this late is starved of CPU by other load on
+# its core. It then reads sockets late, and that shows up as SFU latency.
 GENERATOR_LAG_LIMIT_MS = 20.0
 LAG_PROBE_INTERVAL_S = 0.05
 
@@ -93,7 +93,7 @@ async def _join_subscribers(system: SystemUnderTest, plan: StepPlan) -> tuple[li
         began = time.monotonic()
         try:
             participant, counter = await system.subscriber(f"sub{index}", plan.latency_sample_every)
-        except Exception as error:  # one failed join must not end the step
+        except Exception as error:  # noqa: BLE001 - one failed join must not end the step
             failures += 1
             logger.warning("%s: subscriber sub%d failed to join: %r", system.name, index, error)
             return
@@ -175,9 +175,9 @@ def _srtp_profile(joined: list[Joined]) -> str | None:
 async def _probe_loop_lag(lags_ms: list[float]) -> None:
     """Append how late each short sleep of the generator's event loop wakes up, in ms."""
     while True:
-        asked = time.monotonic()
+        slept_at = time.monotonic()
         await asyncio.sleep(LAG_PROBE_INTERVAL_S)
-        lags_ms.append((time.monotonic() - asked - LAG_PROBE_INTERVAL_S) * 1000)
+        lags_ms.append((time.monotonic() - slept_at - LAG_PROBE_INTERVAL_S) * 1000)
 
 
 def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures: int,

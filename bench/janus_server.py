@@ -4,9 +4,10 @@
 Only the VideoRoom plugin and the plain-HTTP transport are loaded, the HTTP
 API listens on 127.0.0.1 only, no STUN or TURN server is configured, and ICE
 gathers only on `ice_interface`. Janus skips interfaces flagged as loopback
-for ICE, so the benchmark gives it a veth end that holds 127.0.0.2 inside
-its own network namespace (bench/bench_namespace.py). The config folder is
-a temporary directory; Janus generates its own DTLS certificate at start.
+for ICE, so the benchmark gives it a veth end with the address 127.0.0.2
+inside its own network namespace (bench/bench_namespace.py). The config
+folder is a temporary directory, and Janus generates its own DTLS
+certificate at start.
 """
 
 import logging
@@ -80,7 +81,7 @@ def janus_version() -> str:
     """Return the version line of the installed janus binary, or "" when it is missing."""
     if shutil.which("janus") is None:
         return ""
-    output = subprocess.run(["janus", "--version"], capture_output=True, text=True).stdout
+    output = subprocess.run(["janus", "--version"], capture_output=True, text=True, check=False).stdout
     return next((line for line in output.splitlines() if line.startswith("Janus version")), "")
 
 

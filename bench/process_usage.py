@@ -20,8 +20,8 @@ def cpu_seconds(pid: int) -> float:
 def runqueue_wait_seconds(pid: int) -> float:
     """Return the time all threads of `pid` spent runnable but waiting for a CPU, in seconds.
 
-    Read from /proc/<pid>/task/*/schedstat (needs schedstats, on by default
-    in Debian kernels). Much of it means other processes took the SUT's core.
+    This is the second field of /proc/<pid>/task/*/schedstat (run_delay, in
+    ns). A large value means other processes took the process's CPU.
     """
     total_ns = 0
     for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):

@@ -115,7 +115,7 @@ class Janus:
 
     async def open(self) -> None:
         assert self.server is not None
-        # Every participant holds a long poll open, so the pool must not cap connections.
+        # Every participant keeps a long poll open, so the pool must not cap connections.
         self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         self._feeds = []
         await create_room(self._http, self.server.url, JANUS_ROOM, self._max_publishers)

@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A synthetic participant of a Janus VideoRoom, over Janus's plain-HTTP API on loopback.
 
-It reuses SyntheticParticipant's transports and pre-encoded media, so the
-packets Janus receives are the ones our SFU receives in the same scenario;
-only the signaling differs. Signaling follows the Janus API (janus.conf.
-meetecho.com/docs/rest.html and videoroom.html, Janus 1.1): POST `create`
+It reuses SyntheticParticipant's transports and pre-encoded media, so Janus
+receives the same packets as our SFU in the same scenario. Only the
+signaling differs. Signaling follows the Janus HTTP API of Janus 1.1: POST `create`
 for a session, `attach` to janus.plugin.videoroom for a handle, plugin
 `message` requests answered by `ack` and later by an event, and events
 fetched with a long-poll GET on the session. A publisher joins with ptype
@@ -22,7 +21,10 @@ import aiohttp
 
 from bench.loadgen import client_sdp
 from bench.loadgen.media_source import EncodedLayer
-from bench.loadgen.synthetic_participant import PublishedLayerState, SyntheticParticipant
+from bench.loadgen.synthetic_participant import (
+    PublishedLayerState,
+    SyntheticParticipant,
+)
 from sfu.room.ids import random_ssrc
 from sfu.webrtc import sdp
 
@@ -113,7 +115,7 @@ class JanusSession:
             try:
                 async with self._http.get(url) as response:
                     reply = await response.json(content_type=None)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            except (TimeoutError, aiohttp.ClientError) as error:
                 logger.warning("%s: event poll failed: %s; retrying", self.label, error)
                 await asyncio.sleep(0.5)
                 continue
