@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Side-by-side SFU benchmark: our SFU against Janus VideoRoom, same generator, same scenarios.
 
-    .venv/bin/python -m bench.compare            # full run, under 20 minutes on 2 cores
-    .venv/bin/python -m bench.compare --quick    # about 2 minutes, for development
+    ./hubs bench                                 # full run, 6 to 8 minutes on 2 cores
+    .venv/bin/python -m bench.compare --quick    # 1 to 2 minutes, for development
 
 Installs Debian's `janus` package when it is missing (needs root), then
 re-executes itself in a network namespace of its own (bench/bench_namespace.py),
@@ -108,12 +108,11 @@ def cpu_affinity(cpu: int | None):
 
 
 def make_system(name: str, args: argparse.Namespace, data_dir: Path) -> SystemUnderTest:
-    publishers = 8
     if name == "ours":
-        return OurSfu(data_dir, bench_namespace.SUT_ADDRESS, bench_namespace.GENERATOR_ADDRESS,
-                      publishers)
+        return OurSfu(data_dir, bench_namespace.SUT_ADDRESS, bench_namespace.GENERATOR_ADDRESS)
+    # The Janus room admits up to 8 publishers; the scenarios use 4.
     return Janus(data_dir, bench_namespace.GENERATOR_ADDRESS, bench_namespace.VETH_INTERFACE,
-                 publishers, args.janus_event_loops)
+                 max_publishers=8, event_loops=args.janus_event_loops)
 
 
 def plans(args: argparse.Namespace) -> list[StepPlan]:

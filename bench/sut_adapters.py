@@ -42,8 +42,7 @@ class OurSfu:
 
     name = "ours"
 
-    def __init__(self, data_dir: Path, sut_address: str, generator_address: str,
-                 max_publishers: int) -> None:
+    def __init__(self, data_dir: Path, sut_address: str, generator_address: str) -> None:
         self._data_dir = Path(tempfile.mkdtemp(prefix="sfu-", dir=data_dir))
         self._sut_address = sut_address
         self._generator_address = generator_address

@@ -17,7 +17,7 @@ from bench.sut_adapters import OurSfu
 
 async def test_fanout_step_forwards_and_writes_json(tmp_path):
     video = encode_layers(DEFAULT_LAYERS[:1], frame_count=60)
-    system = OurSfu(tmp_path, "127.0.0.1", "127.0.0.1", max_publishers=2)
+    system = OurSfu(tmp_path, "127.0.0.1", "127.0.0.1")
     plan = StepPlan("S1", subscribers=2, publishers=2, join_rate_per_s=10,
                     settle_s=1, steady_s=2, first_packet_timeout_s=10, latency_sample_every=2)
     system.start()
