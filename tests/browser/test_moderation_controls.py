@@ -92,6 +92,19 @@ def test_moderator_mutes_and_unmutes_from_list(homeserver, chromium):
         muted.click(".control-mic")
         wait_until(lambda: muted.get_attribute(".control-mic", "data-off") == "false", 10,
                    "the speaker could not unmute after a soft mute-all")
+
+        # The moderator sees that a soft mute is on and can still enforce or end it.
+        assert moderator.inner_text(".mute-all-state") == (
+            "Alla mikrofoner är avstängda, men deltagarna får slå på sin egen.")
+        assert moderator.inner_text(".mute-all") == "Stäng av allas mikrofoner"
+        assert moderator.inner_text(".mute-all-soft") == "Avsluta avstängningen"
+
+        # Removing asks for confirmation, then the speaker is out of the room and told so.
+        moderator.once("dialog", lambda dialog: dialog.accept())
+        moderator.locator(".participant-row .participant-remove").click()
+        wait_until(lambda: organiser.membership(room_id, speaker.user_id) == "leave", 10,
+                   f"the speaker was not removed: {consoles['organiser']}")
+        muted.wait_for_selector("h1:text('Du har tagits bort från mötet')")
     finally:
         for context in contexts:
             context.close()

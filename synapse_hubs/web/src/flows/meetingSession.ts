@@ -183,7 +183,8 @@ export class MeetingSession {
     try {
       const state = await api.state();
       if (!state.can_moderate) return null;
-      const panel = new ModerationPanel(api, this.room);
+      const lobbyApi = new LobbyApi(this.client.baseUrl, this.client.getAccessToken() ?? "");
+      const panel = new ModerationPanel(api, this.room, (userId) => lobbyApi.remove(this.room.roomId, userId));
       await panel.load();
       return panel;
     } catch (error) {

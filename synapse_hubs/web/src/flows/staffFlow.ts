@@ -33,6 +33,11 @@ export async function runStaffFlow(shell: AppShell, config: PageConfig, api: Hub
   const credentials = await signIn(shell, config);
   shell.addAction(signOutButton(credentials));
 
+  if (roomId !== null) {
+    // Organisers arrive at a meeting through its link; this is their way to the form.
+    const newMeeting = el("a", { class: "link-button new-meeting-link", href: `${MEET_PATH}/` }, [text("newMeetingHeading")]);
+    shell.addAction(newMeeting);
+  }
   if (roomId === null) {
     shell.show(newMeetingView(api, credentials.accessToken, (createdRoomId) => {
       location.assign(`${MEET_PATH}/${encodeURIComponent(createdRoomId)}`);

@@ -33,6 +33,7 @@ export class LobbyPanel {
 
     const heading = text("lobbyPanelHeading", undefined, "h2");
     heading.id = "lobby-panel-heading";
+    heading.classList.add("panel-heading");
     this.element = el("section", { class: "lobby-panel", "aria-labelledby": "lobby-panel-heading" }, [
       heading,
       this.announcement,

@@ -6,14 +6,21 @@
 import { type Participant, type Room as LivekitRoom, RoomEvent } from "livekit-client";
 import type { Room as MatrixRoom } from "matrix-js-sdk";
 
-import { bindAttribute, type MessageKey, setText, text } from "../i18n";
+import { bindAttribute, type MessageKey, setText, t, text } from "../i18n";
 import { button, el, userText } from "../ui/dom";
 import type { ModerationApi, ModerationState } from "./moderationApi";
 
 const NAME_MAX_LENGTH = 64;
 const RELOAD_DELAY_MS = 300;
 
-type ActionKey = "muteParticipant" | "allowToSpeak" | "turnCameraOffFor" | "allowCamera" | "makePresenter" | "removePresenter";
+type ActionKey =
+  | "muteParticipant"
+  | "allowToSpeak"
+  | "turnCameraOffFor"
+  | "allowCamera"
+  | "makePresenter"
+  | "removePresenter"
+  | "removeFromMeeting";
 
 // Accessible names, which name the person each button acts on.
 const ACTION_LABELS: Record<ActionKey, MessageKey> = {
@@ -23,6 +30,7 @@ const ACTION_LABELS: Record<ActionKey, MessageKey> = {
   allowCamera: "allowCameraLabel",
   makePresenter: "makePresenterLabel",
   removePresenter: "removePresenterLabel",
+  removeFromMeeting: "removeFromMeetingLabel",
 };
 
 export class ModerationPanel {
@@ -31,30 +39,37 @@ export class ModerationPanel {
   private readonly muteAllButton: HTMLButtonElement;
   private readonly muteAllSoftButton: HTMLButtonElement;
   private readonly status: HTMLElement;
+  private readonly muteAllState: HTMLElement;
   private state: ModerationState | null = null;
   private room: LivekitRoom | null = null;
   private busy = false;
 
+  /** `remove` takes someone out of the meeting (the lobby API's remove). */
   constructor(
     private readonly api: ModerationApi,
     private readonly matrixRoom: MatrixRoom,
+    private readonly remove: (userId: string) => Promise<unknown>,
   ) {
     const heading = text("participants", undefined, "h2");
     heading.id = "moderation-heading";
     heading.classList.add("panel-heading");
     this.muteAllButton = button("secondary mute-all");
     this.muteAllButton.addEventListener("click", () => {
-      const muted = !this.state?.muted_all;
-      void this.run(() => this.api.muteAll(muted));
+      const enforced = this.state?.muted_all === true && !this.state.self_unmute;
+      void this.run(() => this.api.muteAll(!enforced));
     });
     this.muteAllSoftButton = button("secondary mute-all-soft", [text("muteAllMayUnmute")]);
-    this.muteAllSoftButton.addEventListener("click", () => void this.run(() => this.api.muteAll(true, true)));
+    this.muteAllSoftButton.addEventListener("click", () => {
+      const soft = this.state?.muted_all === true && this.state.self_unmute;
+      void this.run(() => this.api.muteAll(!soft, !soft));
+    });
     this.status = el("p", { class: "moderation-status", role: "alert" });
+    this.muteAllState = el("p", { class: "mute-all-state" });
     this.list = el("ul", { class: "participant-list" });
     this.element = el("section", { class: "moderation-panel", "aria-labelledby": "moderation-heading" }, [
       heading,
-      this.muteAllButton,
-      this.muteAllSoftButton,
+      this.muteAllState,
+      el("div", { class: "moderation-actions" }, [this.muteAllButton, this.muteAllSoftButton]),
       this.status,
       this.list,
     ]);
@@ -95,10 +110,18 @@ export class ModerationPanel {
 
   private render(): void {
     const state = this.state;
-    setText(this.muteAllButton, state?.muted_all ? "unmuteAll" : "muteAll");
+    // A soft mute-all can be turned into an enforced one, so that button stays.
+    const enforced = state?.muted_all === true && !state.self_unmute;
+    const soft = state?.muted_all === true && state.self_unmute;
+    setText(this.muteAllButton, enforced ? "unmuteAll" : "muteAll");
     this.muteAllButton.disabled = this.busy || state === null;
-    this.muteAllSoftButton.hidden = state?.muted_all === true;
+    setText(this.muteAllSoftButton, soft ? "endSoftMute" : "muteAllMayUnmute");
+    this.muteAllSoftButton.hidden = enforced;
     this.muteAllSoftButton.disabled = this.busy || state === null;
+    if (enforced) setText(this.muteAllState, "muteAllStateEnforced");
+    else if (soft) setText(this.muteAllState, "muteAllStateSoft");
+    else this.muteAllState.textContent = "";
+    this.muteAllState.hidden = !enforced && !soft;
 
     const participants = this.room ? [...this.room.remoteParticipants.values()] : [];
     if (participants.length === 0 || state === null) {
@@ -121,6 +144,7 @@ export class ModerationPanel {
         this.api.setCameraAllowed(userId, cameraRevoked),
       ),
       this.action(presenter ? "removePresenter" : "makePresenter", name, () => this.api.setPresenter(userId, !presenter)),
+      this.removeAction(userId, name),
     ]);
     bindAttribute(actions, "aria-label", "actionsFor", { name });
     const badges = el("span", { class: "participant-badges" }, [
@@ -136,6 +160,21 @@ export class ModerationPanel {
     bindAttribute(element, "aria-label", ACTION_LABELS[key], { name });
     element.disabled = this.busy;
     element.addEventListener("click", () => void this.run(change));
+    return element;
+  }
+
+  private removeAction(userId: string, name: string): HTMLButtonElement {
+    const element = button("danger participant-remove", [text("removeFromMeeting")]);
+    bindAttribute(element, "aria-label", ACTION_LABELS.removeFromMeeting, { name });
+    element.disabled = this.busy;
+    element.addEventListener("click", () => {
+      // Removal is final for a guest, so the moderator confirms it.
+      if (!window.confirm(t("removeFromMeetingConfirm", { name }))) return;
+      void this.run(async () => {
+        await this.remove(userId);
+        return await this.api.state();
+      });
+    });
     return element;
   }
 
