@@ -89,7 +89,7 @@ class HubsModule:
         self.lobby.control.add_removal_listener(self.hands.queue.on_participant_removed)
         self._wire_rtc()
         self._calendar = CalendarFeature(
-            api, config.calendar, config.eid.default_policy, self._schema, self._readiness,
+            api, config.calendar, config.eid, self._schema, self._readiness,
             MeetingsServiceRooms(api, self._meeting_factory, self._guest_links,
                                  self._service_account.user_id),
             self._guest_expiry.is_guest, self._service_account.user_id,

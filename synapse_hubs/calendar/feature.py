@@ -28,7 +28,7 @@ from synapse_hubs.calendar.schedule_store import ScheduleStore
 from synapse_hubs.calendar.schema import FEATURE, MIGRATIONS
 from synapse_hubs.calendar.smtp_client import read_synapse_smtp_settings
 from synapse_hubs.calendar.meeting_rooms import MeetingRooms
-from synapse_hubs.eid.policy import EidPolicy
+from synapse_hubs.eid.config import EidConfig
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.readiness import Readiness
 from synapse_hubs.storage.store import SchemaGate
@@ -41,7 +41,7 @@ class CalendarFeature:
         self,
         api: ModuleApi,
         config: CalendarConfig,
-        eid_policy: EidPolicy,
+        eid_config: EidConfig,
         schema: SchemaGate,
         readiness: Readiness,
         rooms: MeetingRooms,
@@ -72,10 +72,10 @@ class CalendarFeature:
             rooms,
             messages,
             mailer,
-            eid_policy,
+            eid_config.default_policy,
         )
         reader = ChatMessageReader(api, config.client_api_base_url or api.public_baseurl)
-        defaults = RequestDefaults(time_zone=config.default_time_zone, eid_policy=eid_policy)
+        defaults = RequestDefaults(time_zone=config.default_time_zone, eid_config=eid_config)
         ScheduleApi(
             api, config, defaults, service, directory, reader, sender, api_prefix,
             wait_ready, is_guest,

@@ -24,7 +24,8 @@ from synapse_hubs.calendar.model import (
     ParticipantKind,
     Recurrence,
 )
-from synapse_hubs.eid.policy import EidPolicy, PolicyError, policy_from_request
+from synapse_hubs.eid.config import EidConfig
+from synapse_hubs.eid.policy import PolicyError
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 4000
@@ -59,9 +60,9 @@ class RequestDefaults:
     """Server settings that fill what a request leaves out."""
 
     time_zone: str
-    # The server's e-ID policy; a request's `policy.eid` without `methods`
-    # or `min_loa` takes them from here.
-    eid_policy: EidPolicy
+    # The server's e-ID settings; a request's `policy.eid` without `methods`
+    # or `min_loa` takes them from the default policy.
+    eid_config: EidConfig
 
 
 def parse_create_body(body: Mapping[str, Any], defaults: RequestDefaults, now: datetime) -> ScheduleFields:
@@ -93,7 +94,7 @@ def parse_fields(
         recurrence=recurrence,
         recurrence_given=recurrence_given,
         participants=_parse_participants(body["participants"]) if "participants" in body else None,
-        policy=_parse_policy(body["policy"], defaults.eid_policy) if "policy" in body else None,
+        policy=_parse_policy(body["policy"], defaults.eid_config) if "policy" in body else None,
     )
 
 
@@ -295,7 +296,7 @@ def _parse_participant(item: Any, path: str) -> Participant:
     )
 
 
-def _parse_policy(raw: Any, server_eid_policy: EidPolicy) -> MeetingPolicy:
+def _parse_policy(raw: Any, eid_config: EidConfig) -> MeetingPolicy:
     if not isinstance(raw, dict):
         raise SynapseError(400, "policy must be a JSON object", Codes.BAD_JSON)
 
@@ -308,11 +309,11 @@ def _parse_policy(raw: Any, server_eid_policy: EidPolicy) -> MeetingPolicy:
     if not isinstance(lobby, bool):
         raise SynapseError(400, "policy.lobby must be true or false", Codes.BAD_JSON)
 
-    eid = _parse_eid_policy(raw.get("eid"), server_eid_policy)
+    eid = _parse_eid_policy(raw.get("eid"), eid_config)
     return MeetingPolicy(access=access, eid=eid, lobby=lobby)
 
 
-def _parse_eid_policy(raw: Any, server_policy: EidPolicy) -> dict[str, Any] | None:
+def _parse_eid_policy(raw: Any, eid_config: EidConfig) -> dict[str, Any] | None:
     """Return the `se.hubs.eid_policy` content for the room, or None for the server default."""
     if raw is None:
         return None
@@ -320,6 +321,6 @@ def _parse_eid_policy(raw: Any, server_policy: EidPolicy) -> dict[str, Any] | No
         raise SynapseError(400, "policy.eid must be a JSON object or null", Codes.BAD_JSON)
 
     try:
-        return policy_from_request(raw, server_policy).to_content()
+        return eid_config.requested_policy(raw).to_content()
     except PolicyError as error:
         raise SynapseError(400, f"policy.eid: {error}", Codes.INVALID_PARAM) from error

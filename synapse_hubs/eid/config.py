@@ -42,7 +42,7 @@ from synapse.module_api.errors import ConfigError
 
 from synapse_hubs.eid.assurance import METHODS
 from synapse_hubs.eid.claim_profiles import PROFILES
-from synapse_hubs.eid.policy import EidPolicy, PolicyError, parse_policy
+from synapse_hubs.eid.policy import EidPolicy, PolicyError, parse_policy, policy_from_request
 from synapse_hubs.eid.subject_key import KeyFileError, SubjectKeyring
 
 Path_ = tuple[str, ...]
@@ -114,6 +114,22 @@ class EidConfig:
             served.update(METHODS)
         return served
 
+    def serves(self, policy: EidPolicy) -> bool:
+        """Return True when a participant the policy applies to can meet it here."""
+        return policy.required_for == "nobody" or bool(set(policy.methods) & self.methods_served())
+
+    def requested_policy(self, raw: Any) -> EidPolicy:
+        """Complete a policy an API request asked for from the default, or raise PolicyError.
+
+        A policy that names only methods no provider serves would lock every
+        participant it applies to out, so it is rejected.
+        """
+        policy = policy_from_request(raw, self.default_policy)
+        if not self.serves(policy):
+            raise PolicyError(f"no identity provider on this server serves "
+                              f"{', '.join(policy.methods)}")
+        return policy
+
 
 def parse_eid_config(raw: Mapping[str, Any] | None) -> EidConfig:
     """Build EidConfig from the raw `eid` mapping, or raise ConfigError."""
@@ -168,9 +184,7 @@ def _with_keyring(config: EidConfig, key_path: Any, path: Path_) -> EidConfig:
 
 def _check_default_policy_is_servable(config: EidConfig, path: Path_) -> None:
     policy = config.default_policy
-    if policy.required_for == "nobody":
-        return
-    if not set(policy.methods) & config.methods_served():
+    if not config.serves(policy):
         raise ConfigError(
             f"requires e-ID by {', '.join(policy.methods)} for {policy.required_for} "
             "participants, but no provider serves it: add a provider to eid.providers, "

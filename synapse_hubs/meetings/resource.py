@@ -9,7 +9,7 @@ from synapse.module_api.errors import Codes, SynapseError
 
 from synapse_hubs.display_text import clean_display_text
 from synapse_hubs.eid.config import EidConfig
-from synapse_hubs.eid.policy import PolicyError, policy_from_request
+from synapse_hubs.eid.policy import PolicyError
 from synapse_hubs.http.fields import optional_bool, optional_string
 from synapse_hubs.http.router import JsonRouter
 from synapse_hubs.meetings.access import MeetingAccess
@@ -130,23 +130,12 @@ def parse_access(body: Mapping[str, Any]) -> str:
 
 
 def parse_eid_policy(body: Mapping[str, Any], eid_config: EidConfig) -> dict[str, Any] | None:
-    """Return the `eid` field as policy content, or None to follow the server default.
-
-    A policy that names only methods no provider serves would lock every
-    participant it applies to out, so it is refused here.
-    """
+    """Return the `eid` field as policy content, or None to follow the server default."""
     raw = body.get("eid")
     if raw is None:
         return None
 
     try:
-        policy = policy_from_request(raw, eid_config.default_policy)
+        return eid_config.requested_policy(raw).to_content()
     except PolicyError as error:
         raise SynapseError(400, f"eid: {error}", Codes.INVALID_PARAM) from error
-
-    if policy.required_for != "nobody" and not set(policy.methods) & eid_config.methods_served():
-        raise SynapseError(
-            400, f"eid: no identity provider on this server serves {', '.join(policy.methods)}",
-            Codes.INVALID_PARAM,
-        )
-    return policy.to_content()

@@ -32,7 +32,8 @@ def test_join_response_servers_use_minted_credentials():
     minted, static = _ice_servers(config, "@anna:example.se:DEV")
 
     assert list(minted.urls) == ["turn:turn.example.se:3478"]
-    assert minted.username.split(":")[1] and minted.credential
+    assert minted.username.split(":")[1]
+    assert minted.credential
     assert (static.username, static.credential) == ("u", "c")
 
 

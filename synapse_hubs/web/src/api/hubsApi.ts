@@ -28,7 +28,7 @@ export interface GuestSession {
 
 export type MeetingAccess = "public" | "private";
 
-/** Who must verify with e-ID before joining; `server-default` leaves the choice to the server. */
+/** The participants who must verify with e-ID before joining; `server-default` follows the server. */
 export type EidRequirement = "server-default" | "nobody" | "external" | "everyone";
 
 export interface Meeting {
