@@ -76,12 +76,9 @@ class ModerationResource:
         return 200, _state_json(moderation, state)
 
     async def _mute(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
-        moderator = await self._moderator(request, room_id)
-        body = parse_json_object_from_request(request)
-        muted = _required_bool(body, "muted")
-        target = await self._target(body, room_id)
-        return await self._change(moderator, lambda m: m.with_user_muted(target, muted),
-                                  f"{'mute' if muted else 'unmute'} {target}")
+        return await self._change_person(
+            request, room_id, "muted", ModerationState.with_user_muted,
+            lambda target, muted: f"{'mute' if muted else 'unmute'} {target}")
 
     async def _mute_all(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         moderator = await self._moderator(request, room_id)
@@ -95,20 +92,14 @@ class ModerationResource:
                                   action)
 
     async def _camera(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
-        moderator = await self._moderator(request, room_id)
-        body = parse_json_object_from_request(request)
-        allowed = _required_bool(body, "allowed")
-        target = await self._target(body, room_id)
-        return await self._change(moderator, lambda m: m.with_camera_allowed(target, allowed),
-                                  f"{'restore' if allowed else 'revoke'} camera of {target}")
+        return await self._change_person(
+            request, room_id, "allowed", ModerationState.with_camera_allowed,
+            lambda target, allowed: f"{'restore' if allowed else 'revoke'} camera of {target}")
 
     async def _presenter(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
-        moderator = await self._moderator(request, room_id)
-        body = parse_json_object_from_request(request)
-        presenter = _required_bool(body, "presenter")
-        target = await self._target(body, room_id)
-        return await self._change(moderator, lambda m: m.with_presenter(target, presenter),
-                                  f"{'grant' if presenter else 'revoke'} presenter to {target}")
+        return await self._change_person(
+            request, room_id, "presenter", ModerationState.with_presenter,
+            lambda target, presenter: f"{'grant' if presenter else 'revoke'} presenter to {target}")
 
     async def _screen_share(self, request: SynapseRequest, room_id: str) -> tuple[int, Any]:
         moderator = await self._moderator(request, room_id)
@@ -118,6 +109,19 @@ class ModerationResource:
                                Codes.INVALID_PARAM)
         return await self._change(moderator, lambda m: m.with_screen_share(policy),
                                   f"screen share for {policy}")
+
+    async def _change_person(
+        self, request: SynapseRequest, room_id: str, field: str,
+        change: Callable[[ModerationState, str, bool], ModerationState],
+        describe: Callable[[str, bool], str],
+    ) -> tuple[int, Any]:
+        """Apply a per-person change from a body of {"user_id", field: bool}."""
+        moderator = await self._moderator(request, room_id)
+        body = parse_json_object_from_request(request)
+        value = _required_bool(body, field)
+        target = await self._target(body, room_id)
+        return await self._change(moderator, lambda state: change(state, target, value),
+                                  describe(target, value))
 
     async def _moderator(self, request: SynapseRequest, room_id: str) -> MeetingRoomState:
         """Return the caller's room state if the caller moderates the meeting, else raise 403."""

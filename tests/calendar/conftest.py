@@ -19,14 +19,21 @@ def mail_sink() -> Iterator[MailSink]:
         yield sink
 
 
+def start_mailing_homeserver(request: pytest.FixtureRequest,
+                             tmp_path_factory: pytest.TempPathFactory,
+                             mail_sink: MailSink) -> Homeserver:
+    """Start a Synapse without SFU that mails to `mail_sink` and sends reminders quickly."""
+    return start_homeserver(
+        tmp_path_factory, request.param, with_sfu=False, smtp_port=mail_sink.port,
+        module_overrides={"calendar": FAST_REMINDERS},
+    )
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def calendar_homeserver(request: pytest.FixtureRequest,
                         tmp_path_factory: pytest.TempPathFactory,
                         mail_sink: MailSink) -> Iterator[Homeserver]:
     """A Synapse without SFU whose e-mail goes to `mail_sink`, shared by one test module."""
-    server = start_homeserver(
-        tmp_path_factory, request.param, with_sfu=False, smtp_port=mail_sink.port,
-        module_overrides={"calendar": FAST_REMINDERS},
-    )
+    server = start_mailing_homeserver(request, tmp_path_factory, mail_sink)
     yield server
     server.stop()

@@ -11,9 +11,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.calendar.conftest import FAST_REMINDERS
+from tests.calendar.conftest import start_mailing_homeserver
 from tests.calendar.scheduling import STOCKHOLM, schedule, stockholm_now
-from tests.conftest import DATABASES, start_homeserver
+from tests.conftest import DATABASES
 from tests.harness.homeserver import Homeserver
 from tests.harness.mail_sink import MailSink, ReceivedMail
 from tests.harness.matrix_client import MatrixClient
@@ -32,10 +32,7 @@ def restartable_homeserver(request: pytest.FixtureRequest,
                            tmp_path_factory: pytest.TempPathFactory,
                            mail_sink: MailSink) -> Iterator[Homeserver]:
     """A homeserver of this test's own, mailing to `mail_sink`, free to restart."""
-    server = start_homeserver(
-        tmp_path_factory, request.param, with_sfu=False, smtp_port=mail_sink.port,
-        module_overrides={"calendar": FAST_REMINDERS},
-    )
+    server = start_mailing_homeserver(request, tmp_path_factory, mail_sink)
     yield server
     server.stop()
 
