@@ -119,7 +119,7 @@ class EidConfig:
         return policy.required_for == "nobody" or bool(set(policy.methods) & self.methods_served())
 
     def requested_policy(self, raw: Any) -> EidPolicy:
-        """Complete a policy an API request asked for from the default, or raise PolicyError.
+        """Complete a policy from an API request with the default one, or raise PolicyError.
 
         A policy that names only methods no provider serves would lock every
         participant it applies to out, so it is rejected.
