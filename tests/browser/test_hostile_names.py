@@ -82,7 +82,9 @@ def test_hostile_participant_name_on_tile(homeserver, chromium):
         pages.append(page)
 
     hostile_identity = pages[1].evaluate("window.hubsTest.identity()")
-    name = pages[0].wait_for_selector(f".tile[data-identity='{hostile_identity}'][data-source='camera'] .tile-name bdi")
+    # A locator, not an element handle: a tile may be re-rendered between checks.
+    name = pages[0].locator(f".tile[data-identity='{hostile_identity}'][data-source='camera'] .tile-name bdi")
+    name.wait_for()
 
     assert_isolated_text(name, SHOWN_NAME)
     assert pages[0].evaluate("window.hacked") is None
