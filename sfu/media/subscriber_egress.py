@@ -5,7 +5,9 @@ Incoming: keyframe requests (PLI, FIR) go to the down track, which asks the
 publisher through its coalescing layer; NACKs are answered from the layer
 history; REMB gives this subscriber's bandwidth estimate. Outgoing: sender
 reports for every active down track once a second, so the browser can
-synchronise audio and video of a participant.
+synchronise audio and video of a participant. They travel as compound
+RTCP, many reports per datagram: one datagram per report would cost a
+large meeting as much SRTP and sendto work as a sizeable share of its media.
 
 Every half second LayerAllocator shares the estimate between the
 subscriber's video down tracks.
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TICK_S = 0.5
+# Sender reports go out every this many ticks, once a second.
+SENDER_REPORT_TICKS = 2
+# A compound RTCP datagram stays below this size, as media packets do (MTU).
+RTCP_DATAGRAM_BYTES = 1200
 
 
 class SubscriberEgress:
@@ -91,10 +97,13 @@ class SubscriberEgress:
     # Periodic work -----------------------------------------------------------------
 
     async def _loop(self) -> None:
+        tick = 0
         while True:
             await asyncio.sleep(TICK_S)
+            tick += 1
             try:
-                self._send_sender_reports()
+                if tick % SENDER_REPORT_TICKS == 0:
+                    self._send_sender_reports()
                 self.allocate()
                 for down_track in list(self.session.down_tracks.values()):
                     down_track.retry_pending_switch()
@@ -114,8 +123,8 @@ class SubscriberEgress:
             reports.append(rtcp.build_sender_report(
                 down_track.ssrc, rtcp.ntp_timestamp(now), rtp_now,
                 down_track.packets_sent, down_track.octets_sent))
-        for report in reports:
-            transport.send_rtcp(report)
+        for compound in _compound_datagrams(reports):
+            transport.send_rtcp(compound)
 
     def allocate(self) -> None:
         self.allocator.allocate(list(self.session.down_tracks.values()),
@@ -125,6 +134,22 @@ class SubscriberEgress:
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+
+
+def _compound_datagrams(packets: list[bytes]) -> list[bytes]:
+    """Join RTCP packets into compound datagrams of at most RTCP_DATAGRAM_BYTES each."""
+    datagrams: list[bytes] = []
+    current: list[bytes] = []
+    size = 0
+    for packet in packets:
+        if current and size + len(packet) > RTCP_DATAGRAM_BYTES:
+            datagrams.append(rtcp.build_compound(current))
+            current, size = [], 0
+        current.append(packet)
+        size += len(packet)
+    if current:
+        datagrams.append(rtcp.build_compound(current))
+    return datagrams
 
 
 def _rtp_time_now(down_track: "DownTrack", now: float) -> int:
