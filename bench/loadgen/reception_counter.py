@@ -8,11 +8,12 @@ SFU. This counter reads SSRC and sequence number from the clear RTP header
 safe for SRTP: the replay window only rejects packets older than the newest
 one accepted, and the rollover counter is estimated from the sequence
 number, which stays correct while fewer than 32768 packets are skipped.
+Sequence gaps are counted and queued for a NACK (receiver_feedback.py).
 RTCP from the SFU is dropped unread.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pylibsrtp
 
@@ -27,10 +28,18 @@ class StreamCount:
     received: int = 0
     first_sequence: int = 0
     highest_sequence: int = 0  # extended with a rollover count
+    gaps: int = 0
+    # Sequence numbers (16-bit) missing since the last NACK, at most MAX_NACK_PENDING.
+    nack_pending: list[int] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
         return self.highest_sequence - self.first_sequence + 1
+
+
+# Upper bound of sequence numbers queued for one NACK. A longer gap is
+# requested only for its most recent packets, which are still worth repairing.
+MAX_NACK_PENDING = 32
 
 
 class ReceptionCounter:
@@ -67,6 +76,15 @@ class ReceptionCounter:
         # A forward step of less than half the sequence space is new; the rest is reordering.
         if 0 < delta < 0x8000:
             stream.highest_sequence = highest + delta
+            if delta > 1:
+                self._note_gap(stream, sequence, delta - 1)
+
+    @staticmethod
+    def _note_gap(stream: StreamCount, sequence: int, missing: int) -> None:
+        stream.gaps += 1
+        room = MAX_NACK_PENDING - len(stream.nack_pending)
+        for back in range(min(missing, room), 0, -1):
+            stream.nack_pending.append((sequence - back) & 0xFFFF)
 
     def _sample_latency(self, data: bytes) -> None:
         session = self._transport._rx_srtp
