@@ -11,11 +11,14 @@ to CPU 0 and this process, the load generator, to CPU 1. Steps run in
 interleaved rounds (ours, Janus, ours, Janus, ...) so slow drifts of
 machine load hit both systems alike.
 
-Scenarios: S1 is a fixed fan-out (4 publishers of audio + one 640x360 VP8
-encoding at 500 kbit/s, each subscriber receives all 8 tracks) for each
-subscriber count in --sizes. S3 is a join storm: --storm subscribers joining
-at --storm-rate per second, reporting join times. S2 (last-N with
-simulcast) is not run here.
+Every publisher sends audio and three VP8 simulcast layers (320x180,
+640x360, 1280x720). Scenarios: S1 is a fixed fan-out (4 publishers, each
+subscriber receives all 8 tracks, video at 640x360) for each subscriber
+count in --s1-sizes. S2 is one large meeting: --s2-publishers take turns
+talking, each subscriber requests 320x180 video, our SFU forwards video
+of the --last-n most recent speakers and Janus, which has no last-N,
+forwards all of it. S3 is a join storm: --storm subscribers joining at
+--storm-rate per second into the S1 room, reporting join times.
 
 Prints a table and writes JSON to bench/results/compare-<UTC time>.json.
 See docs/benchmarks.md for what each figure means.
@@ -50,18 +53,30 @@ logger = logging.getLogger("bench.compare")
 RESULTS = Path(__file__).resolve().parent / "results"
 SUT_CPU = 0
 GENERATOR_CPU = 1
-# One VP8 encoding of 640x360 at 500 kbit/s, keyframe every 2.5 s.
-VIDEO_LAYER = DEFAULT_LAYERS[1]
+# S1 and S3 subscribers request the middle layer (640x360 at 500 kbit/s), S2 subscribers the lowest.
+S1_VIDEO_LAYER = 1
+S2_VIDEO_LAYER = 0
+# Service level for S2 (DESIGN.md §5): p99 added latency and loss.
+S2_SLO_P99_MS = 40.0
+S2_SLO_LOSS_PCT = 0.1
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--systems", nargs="+", default=["ours", "janus"], choices=["ours", "janus"])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 100, 150],
-                        help="S1 subscriber counts (default: 25 50 100 150)")
+    parser.add_argument("--s1-sizes", "--sizes", dest="sizes", type=int, nargs="*",
+                        default=[25, 50, 100, 150],
+                        help="S1 subscriber counts (default: 25 50 100 150); none skips S1")
+    parser.add_argument("--s2-sizes", type=int, nargs="*", default=[100, 250],
+                        help="S2 subscriber counts (default: 100 250); none skips S2")
+    parser.add_argument("--s2-publishers", type=int, default=8,
+                        help="S2 publishers taking turns to talk (default: 8)")
+    parser.add_argument("--last-n", type=int, default=4, help="our SFU's last-N in S2 (default: 4)")
+    parser.add_argument("--speaker-slot", type=float, default=2.0,
+                        help="S2 seconds per speaker turn (default: 2)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default: 2)")
     parser.add_argument("--steady", type=float, default=8.0, help="measured window per step, s")
-    parser.add_argument("--join-rate", type=float, default=20.0, help="S1 subscriber joins per s")
+    parser.add_argument("--join-rate", type=float, default=20.0, help="S1 and S2 subscriber joins per s")
     parser.add_argument("--storm", type=int, default=100, help="S3 subscribers; 0 skips S3")
     parser.add_argument("--storm-rate", type=float, default=10.0, help="S3 joins per s")
     # With Janus's default of one thread per handle, pinned to one core, Janus
@@ -71,11 +86,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="Janus event_loops (default 1); 0 keeps Janus's default of one thread per handle")
     parser.add_argument("--no-pin", action="store_true", help="do not pin SUT and generator to CPUs")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny run for development: sizes 5 10, 1 round, 4 s windows, S3 of 20")
+                        help="tiny run for development: S1 sizes 5 10, S2 of 10, 1 round, 4 s windows, S3 of 20")
     parser.add_argument("--output", type=Path, help="JSON path (default: bench/results/compare-<time>.json)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.rounds, args.steady, args.storm = [5, 10], 1, 4.0, 20
+        args.sizes, args.s2_sizes, args.rounds, args.steady, args.storm = [5, 10], [10], 1, 4.0, 20
     return args
 
 
@@ -107,31 +122,38 @@ def cpu_affinity(cpu: int | None):
         os.sched_setaffinity(0, previous)
 
 
-def make_system(name: str, args: argparse.Namespace, data_dir: Path) -> SystemUnderTest:
+def make_system(name: str, args: argparse.Namespace, data_dir: Path, plan: StepPlan) -> SystemUnderTest:
     if name == "ours":
-        return OurSfu(data_dir, bench_namespace.SUT_ADDRESS, bench_namespace.GENERATOR_ADDRESS)
-    # The Janus room admits up to 8 publishers; the scenarios use 4.
+        return OurSfu(data_dir, bench_namespace.SUT_ADDRESS, bench_namespace.GENERATOR_ADDRESS,
+                      last_n=plan.last_n)
     return Janus(data_dir, bench_namespace.GENERATOR_ADDRESS, bench_namespace.VETH_INTERFACE,
-                 max_publishers=8, event_loops=args.janus_event_loops)
+                 max_publishers=max(8, plan.publishers), event_loops=args.janus_event_loops)
 
 
 def plans(args: argparse.Namespace) -> list[StepPlan]:
-    steps = [StepPlan("S1", size, join_rate_per_s=args.join_rate, steady_s=args.steady)
+    steps = [StepPlan("S1", size, join_rate_per_s=args.join_rate, steady_s=args.steady,
+                      video_layer=S1_VIDEO_LAYER)
              for size in args.sizes]
+    steps += [StepPlan("S2", size, publishers=args.s2_publishers, join_rate_per_s=args.join_rate,
+                       steady_s=args.steady, video_layer=S2_VIDEO_LAYER, last_n=args.last_n,
+                       speaker_slot_s=args.speaker_slot, slo_p99_ms=S2_SLO_P99_MS,
+                       slo_loss_pct=S2_SLO_LOSS_PCT)
+              for size in args.s2_sizes]
     if args.storm:
         steps.append(StepPlan("S3", args.storm, join_rate_per_s=args.storm_rate,
-                              settle_s=1.0, steady_s=min(args.steady, 5.0)))
+                              settle_s=1.0, steady_s=min(args.steady, 5.0),
+                              video_layer=S1_VIDEO_LAYER))
     return steps
 
 
 async def run_all(args: argparse.Namespace, data_dir: Path) -> list[dict]:
-    video = encode_layers((VIDEO_LAYER,), frame_count=150)
+    video = encode_layers(DEFAULT_LAYERS, frame_count=150)
     sut_cpu = None if args.no_pin else SUT_CPU
     rows = []
     for round_index in range(args.rounds):
         for plan in plans(args):
             for name in args.systems:
-                system = make_system(name, args, data_dir)
+                system = make_system(name, args, data_dir, plan)
                 with cpu_affinity(sut_cpu):
                     system.start()
                 try:
@@ -174,20 +196,14 @@ def header() -> str:
 
 
 def summarize(rows: list[dict], systems: list[str]) -> dict:
-    """Figures per system and S1 size over the rounds, and the headline ratios R_cpu and R_cap.
+    """Figures per system and size over the rounds, the headline ratios R_cpu and R_cap (S1),
+    and the largest S2 meeting that met its service level.
 
     Load from other processes only adds latency, loss and CPU time, so a
     size meets the SLO when its best round does. CPU-µs per packet is the
     median over rounds in which the generator kept up (all rounds if none did).
     """
-    by_size: dict[str, dict[int, dict]] = {}
-    for name in systems:
-        for size in sorted({r["subscribers"] for r in rows if r["scenario"] == "S1"}):
-            steps = [r for r in rows if r["system"] == name and r["scenario"] == "S1"
-                     and r["subscribers"] == size]
-            if steps:
-                by_size.setdefault(name, {})[size] = _size_figures(steps)
-
+    by_size = _figures_by_size(rows, systems, "S1")
     summary: dict = {"by_size": by_size}
     ours, janus = by_size.get("ours", {}), by_size.get("janus", {})
     both_slo = [s for s in ours if s in janus and ours[s]["meets_slo"] and janus[s]["meets_slo"]]
@@ -209,12 +225,30 @@ def summarize(rows: list[dict], systems: list[str]) -> dict:
     summary["pps_per_core_at_cost"] = {
         name: {s: round(1e6 / f["cpu_us_per_packet"]) for s, f in sizes.items() if f["cpu_us_per_packet"]}
         for name, sizes in by_size.items()}
+
+    s2 = _figures_by_size(rows, systems, "S2")
+    summary["s2_by_size"] = s2
+    summary["s2_capacity_participants"] = {
+        name: max([f["participants"] for f in s2.get(name, {}).values() if f["meets_slo"]], default=0)
+        for name in systems}
     return summary
+
+
+def _figures_by_size(rows: list[dict], systems: list[str], scenario: str) -> dict[str, dict[int, dict]]:
+    figures: dict[str, dict[int, dict]] = {}
+    for name in systems:
+        for size in sorted({r["subscribers"] for r in rows if r["scenario"] == scenario}):
+            steps = [r for r in rows if r["system"] == name and r["scenario"] == scenario
+                     and r["subscribers"] == size]
+            if steps:
+                figures.setdefault(name, {})[size] = _size_figures(steps)
+    return figures
 
 
 def _size_figures(steps: list[dict]) -> dict:
     clean = [r for r in steps if not r["generator_bound"]] or steps
     return {
+        "participants": max(r.get("participants", 0) for r in steps),
         "cpu_us_per_packet": median_or_none([r["sut_cpu_us_per_packet"] for r in clean]),
         "forwarded_pps": max(r["forwarded_pps"] for r in steps),
         "sut_core_pct": median_or_none([r["sut_core_pct"] for r in clean]),
@@ -293,6 +327,9 @@ def print_summary(summary: dict) -> None:
           f"{summary['r_cpu_generator_ok_sizes']}: {summary['r_cpu_generator_ok']}")
     print(f"largest S1 size meeting the SLO: {summary['capacity']}; R_cap: {summary['r_cap']}")
     print(f"forwarded pkt/s per SUT core at the measured cost: {summary['pps_per_core_at_cost']}")
+    if summary["s2_by_size"]:
+        print(f"largest S2 meeting (participants) meeting p99 ≤ {S2_SLO_P99_MS:.0f} ms and loss ≤ "
+              f"{S2_SLO_LOSS_PCT} %: {summary['s2_capacity_participants']}")
 
 
 if __name__ == "__main__":

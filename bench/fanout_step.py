@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""One benchmark step: P publishers (audio + one VP8 encoding each) fanned out to S subscribers.
+"""One benchmark step: P publishers (audio + VP8 simulcast each) fanned out to S subscribers.
+
+Each subscriber requests one simulcast layer of every video track and sends
+receiver reports, REMB and NACKs (receiver_feedback.py). With a speaker
+schedule the publishers take turns talking, as the audio-level extension
+shows, and send Opus DTX while silent; an SFU with last-N then forwards
+video only of the recent speakers.
 
 The step joins the publishers, then the subscribers at a fixed rate, waits
 for media to settle and measures a steady window. Forwarded packets are
@@ -15,11 +21,13 @@ import asyncio
 import logging
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.loadgen.media_source import EncodedLayer
+from bench.loadgen.receiver_feedback import ReceiverFeedback
 from bench.loadgen.reception_counter import ReceptionCounter
-from bench.loadgen.synthetic_participant import SyntheticParticipant
+from bench.loadgen.synthetic_participant import SyntheticParticipant, speech_levels
 from bench.process_usage import (
     cpu_seconds,
     rss_bytes,
@@ -52,6 +60,15 @@ class StepPlan:
     steady_s: float = 10.0
     first_packet_timeout_s: float = 15.0
     latency_sample_every: int = 10
+    # Simulcast layer every subscriber requests: 0 lowest (320x180), 1 middle (640x360).
+    video_layer: int = 1
+    # The SFU's last-N, ours only. 0 forwards all video.
+    last_n: int = 0
+    # Seconds per speaker turn: publisher i talks in slots i, i + P, and so on.
+    # 0 keeps every publisher at one constant level.
+    speaker_slot_s: float = 0.0
+    slo_p99_ms: float = SLO_P99_MS
+    slo_loss_pct: float = SLO_LOSS_PCT
 
 
 @dataclass
@@ -59,6 +76,12 @@ class Joined:
     participant: SyntheticParticipant
     counter: ReceptionCounter
     started_at: float
+    feedback: ReceiverFeedback
+
+
+def speaker_schedule(index: int, publishers: int, slot_s: float) -> Callable[[float], int]:
+    """Audio levels for publisher `index` of a round-robin talk schedule of `slot_s` per turn."""
+    return speech_levels(index, lambda now: int(now / slot_s) % publishers == index)
 
 
 @dataclass
@@ -92,12 +115,15 @@ async def _join_subscribers(system: SystemUnderTest, plan: StepPlan) -> tuple[li
         await asyncio.sleep(max(0.0, started + index / plan.join_rate_per_s - time.monotonic()))
         began = time.monotonic()
         try:
-            participant, counter = await system.subscriber(f"sub{index}", plan.latency_sample_every)
+            participant, counter = await system.subscriber(f"sub{index}", plan.latency_sample_every,
+                                                           plan.video_layer)
         except Exception as error:  # noqa: BLE001 - one failed join must not end the step
             failures += 1
             logger.warning("%s: subscriber sub%d failed to join: %r", system.name, index, error)
             return
-        joined.append(Joined(participant, counter, began))
+        feedback = ReceiverFeedback(participant.subscriber, counter)
+        feedback.start()
+        joined.append(Joined(participant, counter, began, feedback))
 
     await asyncio.gather(*(join(index) for index in range(plan.subscribers)))
     return joined, failures
@@ -133,7 +159,10 @@ async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedL
     try:
         await system.open()
         for index in range(plan.publishers):
-            publishers.append(await system.publisher(f"pub{index}", video))
+            levels = (speaker_schedule(index, plan.publishers, plan.speaker_slot_s)
+                      if plan.speaker_slot_s else None)
+            publishers.append(await system.publisher(f"pub{index}", video, audio_level=levels,
+                                                     dtx=bool(plan.speaker_slot_s)))
         joined, failures = await _join_subscribers(system, plan)
         await _wait_first_packets(system, joined, plan.first_packet_timeout_s)
         await asyncio.sleep(plan.settle_s)
@@ -150,11 +179,15 @@ async def run_step(system: SystemUnderTest, plan: StepPlan, video: list[EncodedL
             entry.counter.recording_latency = False
         rss = rss_bytes(system.pid)
     finally:
+        for entry in joined:
+            entry.feedback.stop()
         await asyncio.gather(*(p.close() for p in publishers + [e.participant for e in joined]),
                              return_exceptions=True)
         await system.close()
 
     row = _row(system, plan, joined, failures, before, after, rss - base_rss)
+    row["nacks_sent"] = sum(entry.feedback.nacks_sent for entry in joined)
+    row["receiver_reports_sent"] = sum(entry.feedback.reports_sent for entry in joined)
     row["srtp_profile"] = _srtp_profile(joined)
     row["generator_lag_p99_ms"] = _rounded(percentile(lags_ms, 0.99))
     row["generator_bound"] = (row["generator_core_pct"] > GENERATOR_LIMIT_PCT
@@ -198,6 +231,9 @@ def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures
         "scenario": plan.scenario,
         "subscribers": plan.subscribers,
         "publishers": plan.publishers,
+        "participants": participants,
+        "video_layer": plan.video_layer,
+        "last_n": plan.last_n,
         "join_failures": failures + no_media,
         "window_s": round(wall, 2),
         "forwarded_packets": forwarded,
@@ -218,7 +254,7 @@ def _row(system: SystemUnderTest, plan: StepPlan, joined: list[Joined], failures
         "join_p99_ms": _rounded(percentile(join_ms, 0.99)),
         "rss_kib_per_participant": round(rss_growth / 1024 / participants) if participants else None,
     }
-    row["meets_slo"] = _meets_slo(row)
+    row["meets_slo"] = _meets_slo(row, plan)
     return row
 
 
@@ -226,10 +262,10 @@ def _rounded(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def _meets_slo(row: dict) -> bool:
+def _meets_slo(row: dict, plan: StepPlan) -> bool:
     return (row["forwarded_packets"] > 0 and row["join_failures"] == 0
-            and row["loss_pct"] is not None and row["loss_pct"] <= SLO_LOSS_PCT
-            and row["latency_p99_ms"] is not None and row["latency_p99_ms"] <= SLO_P99_MS
+            and row["loss_pct"] is not None and row["loss_pct"] <= plan.slo_loss_pct
+            and row["latency_p99_ms"] is not None and row["latency_p99_ms"] <= plan.slo_p99_ms
             and row["sut_core_pct"] is not None and row["sut_core_pct"] <= SLO_CORE_PCT)
 
 

@@ -8,6 +8,7 @@ its first media packet marks the end of its join.
 """
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +23,8 @@ from tests.harness.sfu import SfuServer
 
 ROOM_NAME = "bench"
 JANUS_ROOM = 1234
+# RFC 6464 audio level (-dBov) for a time.monotonic() instant.
+AudioLevel = Callable[[float], int]
 
 
 class SystemUnderTest(Protocol):
@@ -32,26 +35,44 @@ class SystemUnderTest(Protocol):
     def stop(self) -> None: ...
     async def open(self) -> None: ...
     async def close(self) -> None: ...
-    async def publisher(self, identity: str, video: list[EncodedLayer]) -> SyntheticParticipant: ...
-    async def subscriber(self, identity: str, counter_sample_every: int
+    async def publisher(self, identity: str, video: list[EncodedLayer],
+                        audio_level: AudioLevel | None = None,
+                        dtx: bool = False) -> SyntheticParticipant: ...
+    async def subscriber(self, identity: str, counter_sample_every: int, video_layer: int
                          ) -> tuple[SyntheticParticipant, ReceptionCounter]: ...
 
 
+def _prepare_publisher(participant: SyntheticParticipant, video: list[EncodedLayer],
+                       audio_level: AudioLevel | None, dtx: bool) -> None:
+    """Settings both systems' publishers share: simulcast, send-time trailer, speech and DTX."""
+    participant.simulcast = len(video) > 1
+    participant.send_time_trailer = True
+    participant.audio_dtx = dtx
+    if audio_level is not None:
+        participant.audio_level = audio_level
+
+
 class OurSfu:
-    """`python -m sfu` with its LiveKit signaling; every participant subscribes to all tracks."""
+    """`python -m sfu` with its LiveKit signaling; every participant subscribes to all tracks.
+
+    `last_n` > 0 turns on the SFU's last-N: camera video only from that
+    many most recent speakers.
+    """
 
     name = "ours"
 
-    def __init__(self, data_dir: Path, sut_address: str, generator_address: str) -> None:
+    def __init__(self, data_dir: Path, sut_address: str, generator_address: str,
+                 last_n: int = 0) -> None:
         self._data_dir = Path(tempfile.mkdtemp(prefix="sfu-", dir=data_dir))
         self._sut_address = sut_address
         self._generator_address = generator_address
+        self._last_n = last_n
         self.server: SfuServer | None = None
         self.pid = 0
 
     def start(self) -> None:
         self.server = SfuServer(self._data_dir, rtc={"announce_addresses": [self._sut_address]},
-                                log_level="INFO")
+                                room={"last_n": self._last_n}, log_level="INFO")
         self.server.start()
         self.pid = self.server.process.pid
 
@@ -70,24 +91,31 @@ class OurSfu:
         return SyntheticParticipant(self.server.ws_url, self.server.token(identity, ROOM_NAME),
                                     identity, address=self._generator_address)
 
-    async def publisher(self, identity: str, video: list[EncodedLayer]) -> SyntheticParticipant:
+    async def publisher(self, identity: str, video: list[EncodedLayer],
+                        audio_level: AudioLevel | None = None,
+                        dtx: bool = False) -> SyntheticParticipant:
         participant = self._participant(identity)
-        participant.simulcast = False
-        participant.send_time_trailer = True
+        _prepare_publisher(participant, video, audio_level, dtx)
         await participant.join()
         await participant.publish(audio=True, video=video)
         return participant
 
-    async def subscriber(self, identity: str, counter_sample_every: int
+    async def subscriber(self, identity: str, counter_sample_every: int, video_layer: int
                          ) -> tuple[SyntheticParticipant, ReceptionCounter]:
+        """Join and request simulcast layer `video_layer` of every video track (LiveKit's VideoQuality)."""
         participant = self._participant(identity)
+        participant.video_quality = video_layer
         counter = ReceptionCounter(participant.subscriber, counter_sample_every)
         await participant.join()
         return participant, counter
 
 
 class Janus:
-    """Debian's Janus with the VideoRoom plugin; subscribers take every stream of every publisher."""
+    """Debian's Janus with the VideoRoom plugin; subscribers take every stream of every publisher.
+
+    Janus has no last-N, so its subscribers receive every publisher's
+    video, at the fixed simulcast substream the step requests.
+    """
 
     name = "janus"
 
@@ -128,18 +156,20 @@ class Janus:
         return JanusParticipant(self._http, self.server.url, JANUS_ROOM, identity,
                                 address=self._generator_address)
 
-    async def publisher(self, identity: str, video: list[EncodedLayer]) -> SyntheticParticipant:
+    async def publisher(self, identity: str, video: list[EncodedLayer],
+                        audio_level: AudioLevel | None = None,
+                        dtx: bool = False) -> SyntheticParticipant:
         participant = self._participant(identity)
-        participant.send_time_trailer = True
+        _prepare_publisher(participant, video, audio_level, dtx)
         await participant.join()
         await participant.publish(audio=True, video=video)
         self._feeds.append(participant.feed_id)
         return participant
 
-    async def subscriber(self, identity: str, counter_sample_every: int
+    async def subscriber(self, identity: str, counter_sample_every: int, video_layer: int
                          ) -> tuple[SyntheticParticipant, ReceptionCounter]:
         participant = self._participant(identity)
         counter = ReceptionCounter(participant.subscriber, counter_sample_every)
         await participant.join()
-        await participant.subscribe(list(self._feeds))
+        await participant.subscribe(list(self._feeds), substream=video_layer)
         return participant, counter

@@ -183,16 +183,23 @@ class JanusParticipant(SyntheticParticipant):
 
     async def publish(self, audio: bool = True, video: list[EncodedLayer] | None = None,
                       fps: int = 30, **_: Any) -> None:
-        """Join as publisher and send one encoding of `video[0]` plus audio."""
+        """Join as publisher and send audio plus `video`: one encoding, or rid simulcast of several.
+
+        The offer lists the rids lowest layer first, so its JSEP declares
+        the order "lmh" (Janus's default is highest first).
+        """
         joined, _ = await self.janus.request({"request": "join", "ptype": "publisher",
                                               "room": self.room, "display": self.identity})
         self.feed_id = joined["id"]
-        if video:
-            self.layers = [PublishedLayerState(video[0], random_ssrc(), random_ssrc())]
+        video = video or []
+        self.simulcast = len(video) > 1
+        self.layers = [PublishedLayerState(layer, random_ssrc(), random_ssrc()) for layer in video]
         offer = self._publisher_offer("audio" if audio else None, "video" if video else None)
+        jsep = {"type": "offer", "sdp": sdp.write(offer, 1, 1)}
+        if self.simulcast:
+            jsep["rid_order"] = "lmh"
         _, answer = await self.janus.request(
-            {"request": "publish", "audio": audio, "video": bool(video)},
-            {"type": "offer", "sdp": sdp.write(offer, 1, 1)})
+            {"request": "publish", "audio": audio, "video": bool(video)}, jsep)
         if answer is None:
             raise JanusError(f"{self.identity}: publish returned no JSEP answer")
         await self.janus.trickle_completed()
@@ -205,11 +212,17 @@ class JanusParticipant(SyntheticParticipant):
         await self._start(self.publisher, description, dtls_role=role)
         await self._start_sending(audio, bool(video), fps)
 
-    async def subscribe(self, feeds: list[int]) -> None:
-        """Join as subscriber to every stream of `feeds` on one PeerConnection."""
+    async def subscribe(self, feeds: list[int], substream: int | None = None) -> None:
+        """Join as subscriber to every stream of `feeds` on one PeerConnection.
+
+        `substream` fixes the simulcast layer of every video stream (0 is
+        the lowest); without it Janus forwards the highest.
+        """
+        streams = [{"feed": feed} for feed in feeds]
+        if substream is not None:
+            streams = [{**stream, "substream": substream} for stream in streams]
         _, offer = await self.janus.request({
-            "request": "join", "ptype": "subscriber", "room": self.room,
-            "streams": [{"feed": feed} for feed in feeds]})
+            "request": "join", "ptype": "subscriber", "room": self.room, "streams": streams})
         if offer is None:
             raise JanusError(f"{self.identity}: subscriber join returned no JSEP offer")
         description = sdp.parse(offer["sdp"])

@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 AUDIO_FRAME_MS = 20
 # The size of a 24 kbit/s Opus frame, sent unless `audio_payloads` contains real Opus.
 AUDIO_PAYLOAD = bytes(range(60))
+# libopus DTX sends about one frame every 400 ms during silence.
+DTX_INTERVAL_FRAMES = 20
+# RFC 6464 levels (-dBov) above this count as silence for DTX.
+SILENCE_LEVEL = 90
 
 
 @dataclass
@@ -109,6 +113,12 @@ class SyntheticParticipant:
         self.send_time_trailer = False
         # False sends one encoding without a=rid lines or the rid extension.
         self.simulcast = True
+        # Opus DTX: while the level reads as silence, send one packet per DTX_INTERVAL_FRAMES.
+        self.audio_dtx = False
+        # When set, ask the SFU for this simulcast layer (a VideoQuality) of every
+        # video track offered, as livekit-client's adaptive stream does for tiles.
+        self.video_quality: int | None = None
+        self._quality_requested: set[str] = set()
 
     # Joining -----------------------------------------------------------------
 
@@ -305,6 +315,12 @@ class SyntheticParticipant:
             if not self.audio_sending:
                 continue
             level = self.audio_level(time.monotonic())
+            frame = self._audio_index
+            if self.audio_dtx and level > SILENCE_LEVEL and frame % DTX_INTERVAL_FRAMES:
+                # Opus keeps its 20 ms timeline through DTX gaps. Only the packets are missing.
+                self._audio_index += 1
+                self.audio_timestamp = (self.audio_timestamp + 48 * AUDIO_FRAME_MS) & 0xFFFFFFFF
+                continue
             extensions = [(client_sdp.MID_ID, b"0"),
                           (client_sdp.AUDIO_LEVEL_ID, encode_audio_level(level, level < 50))]
             payload = self.audio_payloads[self._audio_index % len(self.audio_payloads)]
@@ -374,6 +390,19 @@ class SyntheticParticipant:
         await self._start(self.subscriber, description, dtls_role="client")
         await self.signal.send(rtc_pb.SignalRequest(answer=rtc_pb.SessionDescription(
             type="answer", sdp=sdp.write(answer, 1, offer.id), id=offer.id)))
+        if self.video_quality is not None:
+            await self._request_video_quality(description)
+
+    async def _request_video_quality(self, description: sdp.SessionDescription) -> None:
+        """Send UpdateTrackSettings once for each video track new in this offer."""
+        new_sids = [media.msid[1] for media in description.media
+                    if media.kind == "video" and media.direction == "sendonly" and media.msid
+                    and media.msid[1] not in self._quality_requested]
+        if not new_sids:
+            return
+        self._quality_requested.update(new_sids)
+        await self.signal.send(rtc_pb.SignalRequest(track_setting=rtc_pb.UpdateTrackSettings(
+            track_sids=new_sids, quality=self.video_quality)))
 
     def _on_subscriber_rtp(self, packet: bytes) -> None:
         ssrc = int.from_bytes(packet[8:12], "big")

@@ -40,3 +40,23 @@ async def test_fanout_step_forwards_and_writes_json(tmp_path):
     written = json.loads(output.read_text())
     assert written["rows"][0]["forwarded_packets"] == row["forwarded_packets"]
     assert written["summary"]["by_size"]["ours"]["2"]["forwarded_pps"] > 0
+
+
+async def test_large_meeting_step_with_last_n_and_simulcast(tmp_path):
+    """S2 in miniature: speakers take turns, subscribers ask for the lowest layer, last-N is 1."""
+    video = encode_layers(DEFAULT_LAYERS[:2], frame_count=60)
+    system = OurSfu(tmp_path, "127.0.0.1", "127.0.0.1", last_n=1)
+    plan = StepPlan("S2", subscribers=2, publishers=3, join_rate_per_s=10, settle_s=1, steady_s=3,
+                    first_packet_timeout_s=10, latency_sample_every=2, video_layer=0, last_n=1,
+                    speaker_slot_s=1.0)
+    system.start()
+    try:
+        row = await run_step(system, plan, video)
+    finally:
+        system.stop()
+
+    assert row["join_failures"] == 0, row
+    assert row["forwarded_packets"] > 50, row
+    assert row["receiver_reports_sent"] >= 2 * plan.steady_s, row
+    assert (row["participants"], row["last_n"], row["video_layer"]) == (5, 1, 0), row
+    assert summarize([row], ["ours"])["s2_by_size"]["ours"][2]["participants"] == 5
