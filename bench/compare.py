@@ -65,10 +65,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--systems", nargs="+", default=["ours", "janus"], choices=["ours", "janus"])
     parser.add_argument("--s1-sizes", "--sizes", dest="sizes", type=int, nargs="*",
-                        default=[25, 50, 100, 150],
-                        help="S1 subscriber counts (default: 25 50 100 150); none skips S1")
-    parser.add_argument("--s2-sizes", type=int, nargs="*", default=[100, 250],
-                        help="S2 subscriber counts (default: 100 250); none skips S2")
+                        default=[25, 50, 100, 150, 200],
+                        help="S1 subscriber counts (default: 25 50 100 150 200); none skips S1")
+    parser.add_argument("--s2-sizes", type=int, nargs="*", default=[100, 250, 300],
+                        help="S2 subscriber counts (default: 100 250 300); none skips S2")
     parser.add_argument("--s2-publishers", type=int, default=8,
                         help="S2 publishers taking turns to talk (default: 8)")
     parser.add_argument("--last-n", type=int, default=4, help="our SFU's last-N in S2 (default: 4)")
@@ -77,7 +77,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default: 2)")
     parser.add_argument("--steady", type=float, default=8.0, help="measured window per step, s")
     parser.add_argument("--join-rate", type=float, default=20.0, help="S1 and S2 subscriber joins per s")
-    parser.add_argument("--storm", type=int, default=100, help="S3 subscribers; 0 skips S3")
+    parser.add_argument("--storm", type=int, default=200, help="S3 subscribers; 0 skips S3")
     parser.add_argument("--storm-rate", type=float, default=10.0, help="S3 joins per s")
     # With Janus's default of one thread per handle, pinned to one core, Janus
     # lost 8 % of packets at S=50 with 1.6 s p99 latency while using 28 % of
