@@ -5,7 +5,9 @@ Runs the real forwarding code (Layer.receive -> DownTrack.forward) on
 synthetic VP8 RTP: each incoming packet is SRTP-unprotected once
 (AEAD_AES_128_GCM), then for each subscriber rewritten, protected with
 that subscriber's own SRTP session and sent with sendto() to a loopback
-UDP socket. ICE, DTLS and signaling are left out. CPU time is the
+UDP socket. Each subscriber sends through the SFU's own SrtpSender on a
+uvloop datagram endpoint, as PeerTransport does once ICE and DTLS are up.
+ICE, DTLS and signaling are left out. CPU time is the
 forwarding thread's own (time.thread_time), which on Linux includes the
 kernel work of sendto and of delivering into the receiving socket; a child
 process drains the receiving socket.
@@ -15,10 +17,10 @@ Prints a table and writes bench/results/forwarding_micro.json.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import platform
-import socket
 import signal
 import subprocess
 import sys
@@ -27,6 +29,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pylibsrtp
+import uvloop
 from livekit.protocol import models as pb
 from livekit.protocol import rtc as rtc_pb
 
@@ -36,6 +39,7 @@ from sfu.media.forwarding_stats import ForwardingStats
 from sfu.media.published_track import PublishedTrack
 from sfu.rtp.header import FIXED_HEADER
 from sfu.webrtc.sdp import Codec
+from sfu.webrtc.srtp_sender import SrtpSender
 from sfu.webrtc.subscriber_offer import CodecChoice, Slot
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -51,20 +55,27 @@ def gcm_session(key: bytes, outbound: bool) -> pylibsrtp.Session:
 
 
 class LoopbackTransport:
-    """What DownTrack needs of a PeerTransport: protect with own keys, sendto a socket."""
+    """What DownTrack needs of a connected PeerTransport, with its own SRTP keys.
 
-    def __init__(self, sink_address: tuple[str, int]) -> None:
-        self.connected = True
-        self._srtp = gcm_session(os.urandom(GCM_KEY_LENGTH), outbound=True)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._socket.connect(sink_address)
+    The socket is an unconnected uvloop datagram endpoint, like the ICE
+    socket, and packets leave through the same SrtpSender with sendto().
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, sink_address: tuple[str, int]) -> None:
         self.label = "bench"
+        self.connected = True
+        self._datagram, _ = loop.run_until_complete(loop.create_datagram_endpoint(
+            asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)))
+        self.rtp_sender = SrtpSender.on_transport(
+            self._datagram, sink_address, gcm_session(os.urandom(GCM_KEY_LENGTH), outbound=True),
+            self.label)
 
     def send_rtp(self, packet: bytes | bytearray) -> None:
-        self._socket.send(self._srtp.protect(bytes(packet)))
+        self.rtp_sender.send_rtp(packet)
 
     def close(self) -> None:
-        self._socket.close()
+        self.rtp_sender.close()
+        self._datagram.close()
 
 
 class Sink:
@@ -133,13 +144,13 @@ def synthetic_packets(count: int) -> list[bytes]:
     return packets[:count]
 
 
-def measure(subscribers: int, packets: list[bytes]) -> dict:
+def measure(loop: asyncio.AbstractEventLoop, subscribers: int, packets: list[bytes]) -> dict:
     sink = Sink()
     track = build_track()
     layer = track.layers[0]
     transports = []
     for index in range(subscribers):
-        transport = LoopbackTransport(sink.address)
+        transport = LoopbackTransport(loop, sink.address)
         session = SimpleNamespace(transport=transport, label=f"bench subscriber {index}")
         slot = Slot(mid=str(index), kind="video")
         slot.assign("PA_bench|TR_bench", track.sid,
@@ -170,8 +181,10 @@ def measure(subscribers: int, packets: list[bytes]) -> dict:
     forwarded = sum(d.packets_sent for d in track.down_tracks) - forwarded_before
 
     time.sleep(0.3)
+    send_failures = sum(t.rtp_sender.send_failures for t in transports)
     for transport in transports:
         transport.close()
+    loop.run_until_complete(asyncio.sleep(0))
     received = sink.close()
 
     per_packet_us = cpu_s * 1e6 / forwarded if forwarded else float("nan")
@@ -185,6 +198,7 @@ def measure(subscribers: int, packets: list[bytes]) -> dict:
         "cpu_us_per_forwarded_packet": round(per_packet_us, 3),
         "forwarded_pps_per_core": round(forwarded / cpu_s) if cpu_s else 0,
         "sink_received": received,
+        "send_failures": send_failures,
     }
 
 
@@ -196,7 +210,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parser.parse_args(argv)
 
     packets = synthetic_packets(args.packets + 200)
-    rows = [measure(count, packets) for count in args.subscribers]
+    loop = uvloop.new_event_loop()
+    try:
+        rows = [measure(loop, count, packets) for count in args.subscribers]
+    finally:
+        loop.close()
 
     print(f"{'subscribers':>11} {'forwarded':>10} {'CPU-µs/pkt':>11} {'pkt/s per core':>15}")
     for row in rows:

@@ -5,9 +5,9 @@ aiortc's transports run ICE (aioice), the DTLS handshake, SRTP key export
 and SCTP data channels. Media does not go through aiortc: once DTLS is up,
 RTP and RTCP datagrams (first byte 128-191, RFC 7983) are taken off the UDP
 socket synchronously, unprotected with the exported SRTP session and handed
-to the forwarder, and outgoing packets are protected and written straight to
-the socket. This skips aiortc's per-packet coroutines, RtpPacket objects,
-jitter buffers and decoder threads.
+to the forwarder. Outgoing RTP is protected and written straight to the
+socket by an `SrtpSender`. This skips aiortc's per-packet coroutines,
+RtpPacket objects, jitter buffers and decoder threads.
 """
 
 import asyncio
@@ -34,6 +34,8 @@ from aiortc.rtcdtlstransport import (
 )
 from aiortc.rtcsctptransport import RTCSctpCapabilities
 from aiortc.sdp import candidate_from_sdp, candidate_to_sdp
+
+from sfu.webrtc.srtp_sender import SrtpSender
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +94,13 @@ class PeerTransport:
         self._remote_address: tuple[str, int] | None = None
         self._rx_srtp: pylibsrtp.Session | None = None
         self._tx_srtp: pylibsrtp.Session | None = None
+        # Set up with the fast path and closed with the transport. Down tracks
+        # write into its buffer while `connected` is True.
+        self.rtp_sender: SrtpSender | None = None
+        # A plain attribute rather than a property, because every forwarded packet reads it.
+        self.connected = False
         self.unprotect_failures = 0
         self.packets_received = 0
-        self.packets_sent = 0
         self._dtls.on("statechange", self._on_dtls_state)
 
     # Local description ---------------------------------------------------------
@@ -178,6 +184,7 @@ class PeerTransport:
                 await self.sctp.start(capabilities, remote.sctp_port)
 
             self.state = "connected"
+            self.connected = True
             logger.info("%s: connected (%s)", self.label, self._remote_address)
             self.on_connected()
         except (ConnectionError, asyncio.TimeoutError) as error:
@@ -201,6 +208,8 @@ class PeerTransport:
         self._remote_address = pair.remote_addr
         self._rx_srtp = self._dtls._rx_srtp
         self._tx_srtp = self._dtls._tx_srtp
+        self.rtp_sender = SrtpSender.on_transport(self._send_socket, self._remote_address,
+                                                  self._tx_srtp, self.label)
 
         for protocol in connection._protocols:
             original = protocol.datagram_received
@@ -236,19 +245,18 @@ class PeerTransport:
 
     def send_rtp(self, packet: bytes | bytearray) -> None:
         """Protect and send one plaintext RTP packet; dropped while not connected."""
-        if self._send_socket is None:
+        if self._send_socket is None or self.rtp_sender is None:
             return
-        self.packets_sent += 1
-        self._send_socket.sendto(self._tx_srtp.protect(bytes(packet)), self._remote_address)
+        self.rtp_sender.send_rtp(packet)
+
+    @property
+    def packets_sent(self) -> int:
+        return self.rtp_sender.packets_sent if self.rtp_sender is not None else 0
 
     def send_rtcp(self, packet: bytes | bytearray) -> None:
         if self._send_socket is None:
             return
         self._send_socket.sendto(self._tx_srtp.protect_rtcp(bytes(packet)), self._remote_address)
-
-    @property
-    def connected(self) -> bool:
-        return self._send_socket is not None and self.state == "connected"
 
     # Shutdown ------------------------------------------------------------------
 
@@ -261,7 +269,10 @@ class PeerTransport:
         if self.state == "closed":
             return
         self.state = "closed"
+        self.connected = False
         self._send_socket = None
+        if self.rtp_sender is not None:
+            self.rtp_sender.close()
         self.on_closed()
 
     async def close(self) -> None:
