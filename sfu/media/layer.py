@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sfu.media.reception_stats import ReceptionStats
 from sfu.rtp import h264, vp8
 from sfu.rtp.header import (
+    FIXED_HEADER_SIZE,
     encode_abs_send_time,
     encode_audio_level,
     encode_extension_block,
@@ -42,12 +43,14 @@ INACTIVE_AFTER_MS = 1000
 class PacketView:
     """Fields of the packet being forwarded that every down track needs, computed once.
 
-    Each layer owns one view and overwrites it for every packet, so the
-    fan-out allocates nothing per packet beyond the rewritten copies.
+    Each layer owns one view and overwrites it for every packet. Down
+    tracks copy `body` into their SRTP sender's buffer, so the fan-out
+    allocates nothing per subscriber.
     """
 
     __slots__ = ("data", "sequence", "timestamp", "csrc_end", "payload_start", "keyframe",
-                 "extension_block", "picture_id", "tl0picidx", "now_ms")
+                 "extension_block", "picture_id", "tl0picidx", "now_ms",
+                 "out_first_byte", "marker", "body", "out_length", "out_payload_start")
 
     def __init__(self) -> None:
         self.data = b""
@@ -61,6 +64,31 @@ class PacketView:
         self.picture_id: int | None = None
         self.tl0picidx: int | None = None
         self.now_ms = 0
+        # The outgoing packet without its fixed header, which is the same for
+        # every subscriber: first header byte (X bit set for the new
+        # extension block), marker bit, then CSRCs, extension block, payload
+        # and padding. Down tracks add their own payload type, sequence
+        # number, timestamp and SSRC.
+        self.out_first_byte = 0
+        self.marker = 0
+        self.body = b""
+        self.out_length = 0
+        self.out_payload_start = 0
+
+    def prepare_output(self) -> None:
+        """Compute the shared part of the outgoing packet, as `rewrite_with_layout` would build it."""
+        packet = self.data
+        block = self.extension_block
+        first = packet[0]
+        self.out_first_byte = first | 0x10 if block else first & 0xEF
+        self.marker = packet[1] & 0x80
+        payload = memoryview(packet)[self.payload_start:]
+        if self.csrc_end > FIXED_HEADER_SIZE:
+            self.body = b"".join((packet[FIXED_HEADER_SIZE:self.csrc_end], block, payload))
+        else:
+            self.body = b"".join((block, payload))
+        self.out_length = FIXED_HEADER_SIZE + len(self.body)
+        self.out_payload_start = self.csrc_end + len(block)
 
 
 class Layer:
@@ -129,8 +157,9 @@ class Layer:
         else:
             self._describe_audio(view, now_ms)
 
-        if track.server_muted:
+        if track.server_muted or not (self.down_tracks or self.pending_switches):
             return
+        view.prepare_output()
 
         for down_track in self.down_tracks:
             down_track.forward(view)
