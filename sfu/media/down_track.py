@@ -203,7 +203,7 @@ class DownTrack:
                            out_sequence, out_timestamp, self.ssrc)
         buffer[FIXED_HEADER_SIZE:length] = view.body
         if view.picture_id is not None:
-            self._rewrite_picture_id(buffer[:length], view.out_payload_start, view)
+            self._rewrite_picture_id(buffer, length, view)
 
         self.packets_sent += 1
         if self.is_video:
@@ -215,8 +215,8 @@ class DownTrack:
         self.last_sent_ms = view.now_ms
         sender.send_buffer(length)
 
-    def _rewrite_picture_id(self, out: bytearray | memoryview, payload_start: int,
-                            view: "PacketView") -> None:
+    def _rewrite_picture_id(self, buffer: memoryview, length: int, view: "PacketView") -> None:
+        """Apply the picture id offsets to the packet in `buffer[:length]` and note the values sent."""
         picture_id = (view.picture_id - self._picture_id_offset) & 0x7FFF
         self._last_picture_id = picture_id
         tl0 = None
@@ -224,7 +224,7 @@ class DownTrack:
             tl0 = (view.tl0picidx - self._tl0_offset) & 0xFF
             self._last_tl0 = tl0
         if self._picture_id_offset or self._tl0_offset:
-            vp8.rewrite_picture_id(out, payload_start, picture_id, tl0)
+            vp8.rewrite_picture_id(buffer[:length], view.out_payload_start, picture_id, tl0)
 
     # Repair ------------------------------------------------------------------------
 
