@@ -216,7 +216,7 @@ class DownTrack:
         sender.send_buffer(length)
 
     def _rewrite_picture_id(self, buffer: memoryview, length: int, view: "PacketView") -> None:
-        """Apply the picture id offsets to the packet in `buffer[:length]` and note the values sent."""
+        """Apply the picture id offsets to the packet in `buffer[:length]` and record the values sent."""
         picture_id = (view.picture_id - self._picture_id_offset) & 0x7FFF
         self._last_picture_id = picture_id
         tl0 = None
