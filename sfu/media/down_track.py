@@ -289,9 +289,18 @@ class DownTrack:
         self._after_pause_change(was_paused)
 
     def _after_pause_change(self, was_paused: bool) -> None:
-        """Resume video on a keyframe, restarting the rewriter, so no gap reaches the browser."""
+        """Leave the fan-out while paused, and resume video on a keyframe so no gap reaches the browser.
+
+        A paused down track keeps `layer` (the layer to resume on) but is
+        off every layer's lists. Under last-N most of a large meeting's
+        video down tracks are paused, and each would otherwise cost a call
+        per forwarded packet.
+        """
         if not self.is_video:
             return
+        if self.paused and not was_paused:
+            for layer in self.track.layers:
+                layer.detach(self)
         if was_paused and not self.paused and self.layer is not None:
             layer = self.layer
             layer.detach(self)

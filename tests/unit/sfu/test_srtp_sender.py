@@ -207,3 +207,31 @@ def test_forward_rewrites_picture_id_after_switch(sender, receiver):
         assert parse_fixed(received)[2] == 12 + index
 
     assert down_track.layer is high
+
+
+def test_paused_down_track_leaves_fan_out_and_resumes_on_keyframe(sender, receiver):
+    down_track = build_down_track(sender, [])
+    layer = down_track.track.layers[0]
+    srtp_receiver = gcm_session(outbound=False)
+    layer.receive(aiortc_packet(vp8_payload(1, keyframe=True), sequence=1, ssrc=layer.ssrc), 1000)
+    srtp_receiver.unprotect(receiver.recv(2048))
+
+    down_track.set_last_n_paused(True)
+    assert down_track not in layer.down_tracks
+    assert down_track.layer is layer
+    layer.receive(aiortc_packet(vp8_payload(2, keyframe=False), sequence=2, timestamp=3000,
+                                ssrc=layer.ssrc), 1033)
+    assert down_track.packets_sent == 1
+
+    down_track.set_last_n_paused(False)
+    assert down_track in layer.pending_switches
+    layer.receive(aiortc_packet(vp8_payload(3, keyframe=False), sequence=3, timestamp=6000,
+                                ssrc=layer.ssrc), 1066)
+    assert down_track.packets_sent == 1
+    layer.receive(aiortc_packet(vp8_payload(4, keyframe=True), sequence=4, timestamp=9000,
+                                ssrc=layer.ssrc), 1100)
+    assert down_track in layer.down_tracks
+    assert down_track.packets_sent == 2
+    resumed = srtp_receiver.unprotect(receiver.recv(2048))
+    # The rewriter continues the subscriber's sequence without a gap.
+    assert parse_fixed(resumed)[2] == 2
