@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Side-by-side SFU benchmark: our SFU against Janus VideoRoom, same generator, same scenarios.
 
-    ./hubs bench                                 # full run, 6 to 8 minutes on 2 cores
+    ./hubs bench                                 # full run, about 13 minutes on 2 cores
     .venv/bin/python -m bench.compare --quick    # 1 to 2 minutes, for development
 
 Installs Debian's `janus` package when it is missing (needs root), then
