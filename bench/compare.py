@@ -62,8 +62,9 @@ S2_SLO_LOSS_PCT = 0.1
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--systems", nargs="+", default=["ours", "janus"], choices=["ours", "janus"])
+    parser = argparse.ArgumentParser(prog="./hubs bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--systems", nargs="+", default=["ours", "janus"], choices=["ours", "janus"],
+                        help="systems under test (default: ours janus)")
     parser.add_argument("--s1-sizes", "--sizes", dest="sizes", type=int, nargs="*",
                         default=[25, 50, 100, 150, 200],
                         help="S1 subscriber counts (default: 25 50 100 150 200); none skips S1")
@@ -75,10 +76,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--speaker-slot", type=float, default=2.0,
                         help="S2 seconds per speaker turn (default: 2)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default: 2)")
-    parser.add_argument("--steady", type=float, default=8.0, help="measured window per step, s")
-    parser.add_argument("--join-rate", type=float, default=20.0, help="S1 and S2 subscriber joins per s")
-    parser.add_argument("--storm", type=int, default=200, help="S3 subscribers; 0 skips S3")
-    parser.add_argument("--storm-rate", type=float, default=10.0, help="S3 joins per s")
+    parser.add_argument("--steady", type=float, default=8.0,
+                        help="measured window per S1 and S2 step, s (default: 8; S3 measures at most 5)")
+    parser.add_argument("--join-rate", type=float, default=20.0, help="S1 and S2 subscriber joins per s (default: 20)")
+    parser.add_argument("--storm", type=int, default=200, help="S3 subscribers (default: 200); 0 skips S3")
+    parser.add_argument("--storm-rate", type=float, default=10.0, help="S3 joins per s (default: 10)")
     # With Janus's default of one thread per handle, pinned to one core, Janus
     # lost 8 % of packets at S=50 with 1.6 s p99 latency while using 28 % of
     # the core (this machine, busy); one shared event loop kept it loss-free.
@@ -86,7 +88,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="Janus event_loops (default 1); 0 keeps Janus's default of one thread per handle")
     parser.add_argument("--no-pin", action="store_true", help="do not pin SUT and generator to CPUs")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny run for development: S1 sizes 5 10, S2 of 10, 1 round, 4 s windows, S3 of 20")
+                        help="tiny run for development: S1 sizes 5 10, S2 of 10, 1 round, 4 s windows, "
+                             "S3 of 20; replaces the values of those options")
     parser.add_argument("--output", type=Path, help="JSON path (default: bench/results/compare-<time>.json)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -95,7 +98,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def ensure_janus() -> None:
-    """Install Debian's janus package when the binary is missing; needs root."""
+    """Install Debian's janus package when the binary is missing; needs root.
+
+    The package enables a system-wide janus.service with demo plugins. The
+    benchmark starts its own Janus, so the service is stopped and disabled
+    right after the install.
+    """
     if shutil.which("janus") is not None:
         return
     if os.geteuid() != 0:
@@ -106,6 +114,11 @@ def ensure_janus() -> None:
     if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, check=False).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=environment, stdout=subprocess.DEVNULL, check=True)
         subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, check=True)
+    if shutil.which("systemctl") is not None:
+        disabled = subprocess.run(["systemctl", "disable", "--now", "janus"], capture_output=True,
+                                  text=True, check=False)
+        if disabled.returncode != 0:
+            logger.warning("could not disable janus.service: %s", disabled.stderr.strip())
 
 
 @contextlib.contextmanager
@@ -273,10 +286,24 @@ def environment(args: argparse.Namespace) -> dict:
     return {
         "cpu_model": model, "cpus": os.cpu_count(), "kernel": platform.release(),
         "python": platform.python_version(), "aiortc": metadata.version("aiortc"),
-        "pylibsrtp": metadata.version("pylibsrtp"), "janus": janus_version(),
+        "pylibsrtp": metadata.version("pylibsrtp"), "aioice": metadata.version("aioice"),
+        "uvloop": metadata.version("uvloop"), "janus": janus_version(), "commit": _git_commit(),
         "load_average_at_start": os.getloadavg(), "pinned": not args.no_pin,
         "janus_event_loops": args.janus_event_loops or "Janus default (one per handle)",
     }
+
+
+def _git_commit() -> str | None:
+    """Return the checkout's commit, with "+changes" when files differ from it, or None outside git."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("+changes" if changed else "")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -326,10 +353,12 @@ def print_summary(summary: dict) -> None:
     print(f"R_cpu over sizes where the generator kept up, SLO or not "
           f"{summary['r_cpu_generator_ok_sizes']}: {summary['r_cpu_generator_ok']}")
     print(f"largest S1 size meeting the SLO: {summary['capacity']}; R_cap: {summary['r_cap']}")
-    print(f"forwarded pkt/s per SUT core at the measured cost: {summary['pps_per_core_at_cost']}")
+    print(f"forwarded pkt/s per SUT core at the measured cost (extrapolated): "
+          f"{summary['pps_per_core_at_cost']}")
     if summary["s2_by_size"]:
-        print(f"largest S2 meeting (participants) meeting p99 ≤ {S2_SLO_P99_MS:.0f} ms and loss ≤ "
-              f"{S2_SLO_LOSS_PCT} %: {summary['s2_capacity_participants']}")
+        print(f"largest S2 meeting (participants) within its SLO (p99 ≤ {S2_SLO_P99_MS:.0f} ms, loss ≤ "
+              f"{S2_SLO_LOSS_PCT} %, SUT ≤ 90 % of its core, no failed join): "
+              f"{summary['s2_capacity_participants']}")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,17 @@ from tests.harness.ports import free_port
 
 logger = logging.getLogger(__name__)
 
-JANUS_LIBRARY = Path("/usr/lib/x86_64-linux-gnu/janus")
 PLUGIN = "libjanus_videoroom.so"
 TRANSPORT = "libjanus_http.so"
+
+
+def janus_library() -> Path:
+    """Return Debian's Janus library folder, /usr/lib/<multiarch triplet>/janus on any architecture."""
+    for folder in sorted(Path("/usr/lib").glob("*/janus")):
+        if (folder / "plugins" / PLUGIN).exists():
+            return folder
+    raise FileNotFoundError(f"no Janus plugin folder with {PLUGIN} under /usr/lib/*/janus; "
+                            "install Debian's janus package")
 
 CORE_CONFIG = """general: {{
     configs_folder = "{folder}"
@@ -96,7 +104,7 @@ class JanusServer:
         for name, library in (("plugins", PLUGIN), ("transports", TRANSPORT)):
             (folder / name).mkdir(parents=True, exist_ok=True)
             (folder / name / library).unlink(missing_ok=True)
-            (folder / name / library).symlink_to(JANUS_LIBRARY / name / library)
+            (folder / name / library).symlink_to(janus_library() / name / library)
         for name in ("events", "loggers"):
             (folder / name).mkdir(exist_ok=True)
 
