@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import treq
+from synapse.module_api import make_deferred_yieldable
 from twisted.internet import reactor
 from twisted.internet.ssl import (
     Certificate,
@@ -89,12 +90,15 @@ class OutboundHttp:
 
     async def _request(self, method: str, url: str, headers: dict[str, str] | None = None,
                        data: Any = None) -> tuple[int, bytes, str]:
+        # treq's Deferreds know nothing of Synapse's log contexts. Awaited bare,
+        # they let the request's context leak into the reactor, and Synapse then
+        # stops looping calls such as the e-ID cleanup ("Looping call died").
         try:
-            response = await treq.request(
+            response = await make_deferred_yieldable(treq.request(
                 method, url, headers=headers or {}, data=data, agent=self._agent,
                 timeout=TIMEOUT_S,
-            )
-            content = await treq.content(response)
+            ))
+            content = await make_deferred_yieldable(treq.content(response))
         except Exception as error:
             # The URL is admin config, never user data, so it is safe to log.
             logger.warning("Request to e-ID provider %s %s failed: %r", method, url, error)
