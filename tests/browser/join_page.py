@@ -3,6 +3,7 @@
 
 import base64
 import json
+import time
 import urllib.parse
 from typing import Any
 
@@ -141,6 +142,21 @@ def capture_json_responses(page: Page, path_suffix: str) -> list[dict[str, Any]]
 
     page.on("response", on_response)
     return captured
+
+
+def first_captured(page: Page, captured: list[dict[str, Any]], timeout_s: float = 10) -> dict[str, Any]:
+    """Return the first body `capture_json_responses` collected, waiting for it.
+
+    The page can show the outcome of a request before Playwright delivers
+    its response event, and the sync API delivers events only inside its
+    own calls, so the wait goes through `page.wait_for_timeout`.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not captured:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no JSON response captured within {timeout_s} s")
+        page.wait_for_timeout(50)
+    return captured[0]
 
 
 def record_request_hosts(page: Page) -> set[str]:

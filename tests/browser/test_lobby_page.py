@@ -15,6 +15,7 @@ import pytest
 from tests.browser.join_page import (
     assert_video_flowing,
     capture_json_responses,
+    first_captured,
     join_call,
     meet_url,
     remember_session,
@@ -77,7 +78,7 @@ def test_guest_waits_until_admitted(homeserver, chromium):
 
     # The guest waits on the Swedish waiting card, outside the room and the call.
     guest_page.wait_for_selector(".lobby-waiting h1:text('Du är i väntrummet')")
-    guest_id = redeemed[0]["user_id"]
+    guest_id = first_captured(guest_page, redeemed)["user_id"]
     assert organiser.membership(room_id, guest_id) == "knock"
     guest_page.wait_for_timeout(3_000)
     assert guest_page.locator(".stage").count() == 0
@@ -117,7 +118,7 @@ def test_hand_queue_and_reactions(homeserver, chromium):
     redeemed = capture_json_responses(guest_page, "/redeem")
     open_link_as_guest(guest_page, link_url)
     guest_page.wait_for_selector(".stage .tile")
-    guest_id = redeemed[0]["user_id"]
+    guest_id = first_captured(guest_page, redeemed)["user_id"]
 
     # The guest raises first, then the moderator.
     guest_page.click(".control-hand")
@@ -189,7 +190,7 @@ def test_removed_guest_stays_out(homeserver, chromium):
     redeemed = capture_json_responses(guest_page, "/redeem")
     open_link_as_guest(guest_page, link_url)
     guest_page.wait_for_selector(".lobby-waiting")
-    guest_id = redeemed[0]["user_id"]
+    guest_id = first_captured(guest_page, redeemed)["user_id"]
     lobby_decide(organiser, room_id, "admit", guest_id)
     guest_page.wait_for_selector(".stage .tile", timeout=30_000)
 
