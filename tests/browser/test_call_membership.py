@@ -12,7 +12,12 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.join_page import capture_json_responses, jwt_claims, wait_for_prejoin
+from tests.browser.join_page import (
+    capture_json_responses,
+    first_captured,
+    jwt_claims,
+    wait_for_prejoin,
+)
 from tests.harness.browser import new_context, wait_until
 from tests.harness.matrix_client import MatrixError, quote
 
@@ -48,8 +53,8 @@ def test_guest_membership_and_token_identity(homeserver, chromium):
     page.click(".join-button")
     page.wait_for_selector(".stage .tile")
 
-    guest = redeemed[0]
-    claims = jwt_claims(tokens[0]["jwt"])
+    guest = first_captured(page, redeemed)
+    claims = jwt_claims(first_captured(page, tokens)["jwt"])
     expected_identity = f"{guest['user_id']}:{guest['device_id']}"
     assert claims["sub"] == expected_identity
     assert page.evaluate("window.hubsTest.identity()") == expected_identity

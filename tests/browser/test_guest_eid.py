@@ -12,7 +12,12 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.join_page import capture_json_responses, join_call, wait_for_prejoin
+from tests.browser.join_page import (
+    capture_json_responses,
+    first_captured,
+    join_call,
+    wait_for_prejoin,
+)
 from tests.eid.step_up_client import eid_status
 from tests.harness.browser import new_context
 from tests.harness.hubs_api import create_link, create_meeting
@@ -42,9 +47,10 @@ def redeem_and_open_eid(page, link_url):
     assert page.get_by_test_id("test-banner").is_visible()
 
 
-def guest_user_id(redeemed):
+def guest_user_id(page, redeemed):
+    user_id = first_captured(page, redeemed)["user_id"]
     assert len(redeemed) == 1, redeemed
-    return redeemed[0]["user_id"]
+    return user_id
 
 
 def test_guest_verifies_then_joins(homeserver, chromium):
@@ -55,7 +61,7 @@ def test_guest_verifies_then_joins(homeserver, chromium):
     tokens = capture_json_responses(page, "/sfu/get")
 
     redeem_and_open_eid(page, link_url)
-    user_id = guest_user_id(redeemed)
+    user_id = guest_user_id(page, redeemed)
     assert organiser.membership(room_id, user_id) == "invite"
     page.get_by_test_id("test-identify").click()
 
@@ -66,8 +72,8 @@ def test_guest_verifies_then_joins(homeserver, chromium):
     join_call(page)
 
     assert organiser.membership(room_id, user_id) == "join"
+    assert first_captured(page, tokens)["jwt"]
     assert len(tokens) == 1
-    assert tokens[0]["jwt"]
     context.close()
 
 
@@ -97,7 +103,7 @@ def test_guest_who_cancels_stays_out(homeserver, chromium):
     page.get_by_test_id("back").click()
     page.wait_for_selector(".eid-required")
 
-    user_id = guest_user_id(redeemed)
+    user_id = guest_user_id(page, redeemed)
     assert organiser.membership(room_id, user_id) == "invite"
     assert token_requests == []
     context.close()
