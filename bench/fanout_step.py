@@ -3,9 +3,9 @@
 
 Each subscriber requests one simulcast layer of every video track and sends
 receiver reports, REMB and NACKs (receiver_feedback.py). With a speaker
-schedule the publishers take turns talking, as the audio-level extension
-shows, and send Opus DTX while silent; an SFU with last-N then forwards
-video only of the recent speakers.
+schedule the publishers take turns talking, which their audio-level
+extension shows, and they send Opus DTX while silent. An SFU with last-N
+then forwards video only of the recent speakers.
 
 The step joins the publishers, then the subscribers at a fixed rate, waits
 for media to settle and measures a steady window. Forwarded packets are

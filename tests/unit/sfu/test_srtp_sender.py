@@ -209,7 +209,7 @@ def test_forward_rewrites_picture_id_after_switch(sender, receiver):
     assert down_track.layer is high
 
 
-def test_paused_down_track_leaves_fan_out_and_resumes_on_keyframe(sender, receiver):
+def test_paused_track_leaves_fan_out(sender, receiver):
     down_track = build_down_track(sender, [])
     layer = down_track.track.layers[0]
     srtp_receiver = gcm_session(outbound=False)
