@@ -6,8 +6,9 @@ publisher through its coalescing layer; NACKs are answered from the layer
 history; REMB gives this subscriber's bandwidth estimate. Outgoing: sender
 reports for every active down track once a second, so the browser can
 synchronise audio and video of a participant. They travel as compound
-RTCP, many reports per datagram: one datagram per report would cost a
-large meeting as much SRTP and sendto work as a sizeable share of its media.
+RTCP, many reports per datagram, because one datagram per report costs an
+SRTP protect and a sendto each: 8,000 a second for 250 subscribers with 16
+tracks at the former half-second interval.
 
 Every half second LayerAllocator shares the estimate between the
 subscriber's video down tracks.

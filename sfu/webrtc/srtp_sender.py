@@ -38,7 +38,7 @@ MAX_RTP_SIZE = BUFFER_SIZE - (16 + 128)
 
 
 class SrtpSender:
-    """Protects outgoing RTP with one SRTP session and sends it to one remote address.
+    """Sender of outgoing RTP: one SRTP session, one remote address.
 
     Write a plaintext packet into `buffer[:length]` and call `send_buffer(length)`,
     or pass a finished packet to `send_rtp`. Not thread-safe: one event
